@@ -1,0 +1,40 @@
+"""Turn (source text, derived sentence) items into the classifier's features, the way compare sees them."""
+
+from __future__ import annotations
+
+from wiretrace import align
+from wiretrace.diff import LINK_MIN, evidence, links_of
+from wiretrace.embed import embed
+from wiretrace.model import Article
+from wiretrace.prepare import prepare
+
+# Features of a derived sentence with no usable link: nothing supports it.
+UNLINKED = "unlinked"
+
+
+def assess(source: str, sentence: str) -> tuple[dict[str, float] | None, float]:
+    """Features of the sentence's best-supported part against ``source`` (None when nothing links)."""
+    a = prepare(Article(text=source))
+    b = prepare(Article(text=sentence))
+    vecs = embed([s.text for s in a.sentences] + [s.text for s in b.sentences])
+    al = align.build(a, b, vectors=(vecs[: len(a.sentences)], vecs[len(a.sentences):]))
+    links = links_of(a, b, al)
+    found = evidence(a, b, links)
+    best = None
+    for j, ev in found.items():
+        if best is None or ev.link.similarity < best[1].link.similarity:
+            best = (j, ev)  # the weakest-supported sentence decides whether the item is supported
+    if best is None:
+        return None, 0.0
+    return best[1].features, best[1].link.similarity
+
+
+def featurize(items: list[tuple[str, str, bool]]) -> tuple[list[dict[str, float]], list[int]]:
+    rows, labels = [], []
+    for source, sentence, supported in items:
+        feats, sim = assess(source, sentence)
+        if feats is None or sim < LINK_MIN:
+            continue  # compare labels these "added" before the classifier is asked
+        rows.append(feats)
+        labels.append(int(supported))
+    return rows, labels

@@ -1,0 +1,123 @@
+"""Sentence alignment between a source and a derived document.
+
+Order-free: each derived sentence is linked to the source sentence that best supports it, plus a second
+one when together they cover clearly more of it (a merge); several derived sentences may share a source
+sentence (a split). Support is measured as containment (how much of the derived sentence the source holds),
+not Jaccard, because a rewrite that drops half of a sentence is still derived from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .model import Document
+
+MATCHABLE = ("body", "headline")
+MERGE_GAIN = 0.15  # extra containment a second source sentence must bring to count as a merge
+
+
+@dataclass(frozen=True)
+class Link:
+    b: int
+    sources: tuple[int, ...]  # source sentence indices, best first
+    similarity: float  # blended score used to decide whether the link is real
+    cosine: float
+    containment: float  # share of the derived sentence's content words found in the linked sources
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """Similarities between every derived sentence (rows) and every source sentence (columns)."""
+
+    cosine: np.ndarray
+    containment: np.ndarray  # IDF-weighted share of the derived sentence's words found in the source one
+    a_ok: np.ndarray  # which source sentences may be matched (not boilerplate)
+    b_ok: np.ndarray
+    weights: dict[str, float]  # word -> weight; words common to many sentences of the pair weigh little
+
+    def cover(self, b_tokens: tuple[str, ...], a_tokens: set[str]) -> float:
+        """Weighted share of ``b_tokens`` present in ``a_tokens``."""
+        bset = set(b_tokens)
+        total = sum(self.weights.get(t, 1.0) for t in bset)
+        return sum(self.weights.get(t, 1.0) for t in bset & a_tokens) / total if total else 0.0
+
+    def transpose(self, a: Document, b: Document) -> Alignment:
+        """The same pair seen the other way round (b as source)."""
+        return build(b, a, cosine=self.cosine.T)
+
+
+def idf_weights(a: Document, b: Document) -> dict[str, float]:
+    """Inverse sentence frequency over both texts: "North Korea" in every sentence says little."""
+    df: dict[str, int] = {}
+    n = 0
+    for doc in (a, b):
+        for s, toks in zip(doc.sentences, doc.tokens, strict=True):
+            if s.kind not in MATCHABLE:
+                continue
+            n += 1
+            for t in set(toks):
+                df[t] = df.get(t, 0) + 1
+    return {t: float(np.log((n + 1) / (c + 0.5))) + 0.1 for t, c in df.items()}
+
+
+def build(a: Document, b: Document, cosine: np.ndarray | None = None,
+          vectors: tuple[np.ndarray, np.ndarray] | None = None) -> Alignment:
+    """Compute the similarity matrices for ``b`` (derived) against ``a`` (source)."""
+    if cosine is None:
+        assert vectors is not None
+        va, vb = vectors
+        cosine = np.clip(vb @ va.T, 0.0, 1.0) if len(va) and len(vb) else np.zeros((len(vb), len(va)))
+    a_sets = [set(t) for t in a.tokens]
+    weights = idf_weights(a, b)
+    cont = np.zeros((len(b.sentences), len(a.sentences)), dtype=np.float32)
+    # Inverted index: only sentence pairs that share a word get a containment above zero.
+    where: dict[str, list[int]] = {}
+    for i, toks in enumerate(a_sets):
+        for t in toks:
+            where.setdefault(t, []).append(i)
+    for j, toks in enumerate(b.tokens):
+        bset = set(toks)
+        if not bset:
+            continue
+        total = sum(weights.get(t, 1.0) for t in bset)
+        counts: dict[int, float] = {}
+        for t in bset:
+            for i in where.get(t, ()):
+                counts[i] = counts.get(i, 0.0) + weights.get(t, 1.0)
+        for i, c in counts.items():
+            cont[j, i] = c / total
+    a_ok = np.array([s.kind in MATCHABLE for s in a.sentences], dtype=bool)
+    b_ok = np.array([s.kind in MATCHABLE for s in b.sentences], dtype=bool)
+    return Alignment(np.asarray(cosine, dtype=np.float32), cont, a_ok, b_ok, weights)
+
+
+def link(al: Alignment, a: Document, b: Document, j: int) -> Link | None:
+    """The best source sentence(s) for derived sentence ``j`` (None when nothing can be matched)."""
+    if not al.b_ok[j] or not al.a_ok.any():
+        return None
+    score = 0.5 * al.cosine[j] + 0.5 * al.containment[j]
+    score = np.where(al.a_ok, score, -1.0)
+    # Headlines match headlines; body matches body (a headline is a summary of everything).
+    same_kind = np.array([s.kind == b.sentences[j].kind for s in a.sentences])
+    if (al.a_ok & same_kind).any():
+        score = np.where(same_kind, score, -1.0)
+    best = int(np.argmax(score))
+    sources = [best]
+    cover = float(al.containment[j, best])
+    btoks = b.tokens[j]
+    if btoks and cover < 0.9:
+        best_set = set(a.tokens[best])
+        gains = [
+            (al.cover(btoks, best_set | set(a.tokens[i])) - cover, int(i))
+            for i in np.argsort(-score)[:8]
+            if i != best and score[i] > 0
+        ]
+        if gains:
+            gain, second = max(gains)
+            if gain >= MERGE_GAIN and score[second] >= 0.4:
+                sources.append(int(second))
+                cover += gain
+    cos = float(max(al.cosine[j, i] for i in sources))
+    return Link(j, tuple(sources), float(0.5 * cos + 0.5 * cover), cos, float(cover))

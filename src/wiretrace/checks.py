@@ -1,0 +1,316 @@
+"""Fact checks between a derived sentence and the source sentence(s) it is linked to.
+
+Each check returns flags from the DESIGN taxonomy with spans on both sides. They look at explicit facts,
+never at embedding similarity, because a paraphrase and a falsified sentence look alike to a vector.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .facts import dates_agree, quantities_match, quantity_supported
+from .lexicon import ALIASES, METONYMS
+from .model import Document, Flag, Mention
+from .text import content_stems, squash, stem
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a derived sentence is checked against: its linked sources, and the whole source document."""
+
+    a: Document
+    b: Document
+    j: int
+    sources: tuple[int, ...]
+    group: tuple[int, ...]  # derived sentences that share the best source (a split), j included
+
+    def src(self, kind: str) -> list[Mention]:
+        return [m for i in self.sources for m in getattr(self.a.facts[i], kind)]
+
+    def doc(self, kind: str) -> list[Mention]:
+        return [m for i, s in enumerate(self.a.sentences) if s.kind != "boilerplate"
+                for m in getattr(self.a.facts[i], kind)]
+
+    def mine(self, kind: str) -> list[Mention]:
+        return list(getattr(self.b.facts[self.j], kind))
+
+
+def span(m: Mention) -> tuple[int, int]:
+    return (m.start, m.end)
+
+
+def check_all(ctx: Context) -> tuple[list[Flag], list[dict]]:
+    flags: list[Flag] = []
+    notes: list[dict] = []
+    flags += check_numbers(ctx)
+    date_flags, date_notes = check_dates(ctx)
+    flags += date_flags
+    notes += date_notes
+    flags += check_entities(ctx)
+    flags += check_quotes(ctx)
+    flags += check_attributions(ctx)
+    flags += check_hedges(ctx)
+    flags += check_intensifiers(ctx)
+    flags += check_negation(ctx)
+    flags += check_lists(ctx)
+    return _dedupe(flags), notes
+
+
+def _dedupe(flags: Iterable[Flag]) -> list[Flag]:
+    seen, out = set(), []
+    for f in flags:
+        key = (f.type, f.b_span, f.a_span)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+# --- numbers -----------------------------------------------------------------------------------------
+
+
+def check_numbers(ctx: Context) -> list[Flag]:
+    mine = ctx.mine("numbers")
+    src = ctx.src("numbers")
+    doc_values = [m.value for m in ctx.doc("numbers")]
+    src_values = [m.value for m in src]
+    unmatched = [q for q in mine if not (quantity_supported(q.value, src_values)
+                                          or quantity_supported(q.value, doc_values))]
+    src_free = [p for p in src if not any(quantities_match(q.value, p.value) for q in mine)
+                and not any(quantity_supported(q.value, [p.value] + src_values) for q in mine
+                            if q.value.kind in ("fraction", "percent"))]
+    flags = []
+    for q in unmatched:
+        partner = next((p for p in src_free if _comparable(p.value.kind, q.value.kind)), None)
+        if partner is not None:
+            src_free.remove(partner)
+            flags.append(Flag("number_changed", f"source says “{partner.text.strip()}”, rewrite says "
+                              f"“{q.text.strip()}”", span(partner), span(q)))
+        else:
+            flags.append(Flag("specifics_added", f"adds the figure “{q.text.strip()}”, not in the source",
+                              None, span(q)))
+    flags += _numbers_dropped_in_place(ctx, src_free)
+    return flags
+
+
+def _comparable(x: str, y: str) -> bool:
+    groups = ({"count", "money", "vague"}, {"fraction", "percent"}, {"multiple"}, {"ordinal"})
+    return any(x in g and y in g for g in groups)
+
+
+def _numbers_dropped_in_place(ctx: Context, src_free: list[Mention]) -> list[Flag]:
+    """A source figure whose neighbours stay side by side in the rewrite was cut out of the claim."""
+    flags = []
+    btext = " " + squash(ctx.b.sentences[ctx.j].text) + " "
+    atext = ctx.a.article.text
+    for p in src_free:
+        before = re.findall(r"[^\W_]+", atext[max(0, p.start - 40):p.start].lower())[-2:]
+        after = re.findall(r"[^\W_]+", atext[p.end:p.end + 40].lower())
+        if after and after[0] == "of":
+            after = after[1:]
+        after = after[:2]
+        if len(before) == 2 and len(after) == 2 and f" {' '.join(before + after)} " in btext:
+            flags.append(Flag("number_changed", f"drops “{p.text.strip()}” from the claim “… "
+                              f"{' '.join(before)} {p.text.strip()} {' '.join(after)} …”", span(p), None))
+    return flags
+
+
+# --- dates -------------------------------------------------------------------------------------------
+
+
+def check_dates(ctx: Context) -> tuple[list[Flag], list[dict]]:
+    flags, notes = [], []
+    src = ctx.src("dates") or ctx.doc("dates")
+    for d in ctx.mine("dates"):
+        verdicts = [(dates_agree(d.value, s.value), s) for s in src]
+        if any(v is True for v, _ in verdicts) or not verdicts:
+            continue
+        conflicts = [s for v, s in verdicts if v is False]
+        if conflicts and all(v is False for v, _ in verdicts):
+            s = conflicts[0]
+            flags.append(Flag("date_changed", f"source says “{s.text}”, rewrite says “{d.text}”", span(s), span(d)))
+        else:
+            s = next(s for v, s in verdicts if v is None)
+            if squash(s.text) != squash(d.text):
+                notes.append({"type": "date_unresolved", "detail": f"“{d.text}” vs source “{s.text}”: "
+                              "cannot be compared without publication dates", "a_span": list(span(s)),
+                              "b_span": list(span(d))})
+    return flags, notes
+
+
+# --- entities ----------------------------------------------------------------------------------------
+
+
+def _expand(words: frozenset[str]) -> set[str]:
+    """Entity words plus the places their metonyms and aliases stand for."""
+    joined = " ".join(sorted(words))
+    out = set(words)
+    for name, place in {**METONYMS, **ALIASES}.items():
+        if set(name.split()) <= words or joined == name:
+            out |= set(place.split())
+    return out
+
+
+def entity_supported(key: frozenset[str], known: set[str]) -> bool:
+    if not key:
+        return True
+    hit = len(_expand(key) & known) if not (key & known) else len(key & known)
+    return hit >= max(1, (len(key) + 1) // 2)
+
+
+def _known_words(doc: Document, upto: Iterable[int] | None = None) -> set[str]:
+    idx = range(len(doc.sentences)) if upto is None else upto
+    known: set[str] = set()
+    for i in idx:
+        if doc.sentences[i].kind == "boilerplate":
+            continue
+        for m in doc.facts[i].entities:
+            known |= _expand(m.value)
+        known |= set(re.findall(r"[^\W_]+", doc.sentences[i].text.lower()))
+    return known
+
+
+def check_entities(ctx: Context) -> list[Flag]:
+    known = _known_words(ctx.a)
+    missing = [e for e in ctx.mine("entities") if not entity_supported(e.value, known)]
+    if not missing:
+        return []
+    bwords = _known_words(ctx.b, [ctx.j]) | _known_words(ctx.b, ctx.group)
+    src_free = [e for e in ctx.src("entities") if not entity_supported(e.value, bwords)]
+    flags = []
+    for e in missing:
+        if src_free:
+            s = src_free.pop(0)
+            flags.append(Flag("entity_changed", f"source names “{s.text}”, rewrite names “{e.text}”", span(s), span(e)))
+        else:
+            flags.append(Flag("specifics_added", f"names “{e.text}”, who or which the source never mentions",
+                              None, span(e)))
+    return flags
+
+
+# --- quotes ------------------------------------------------------------------------------------------
+
+
+def check_quotes(ctx: Context) -> list[Flag]:
+    flags = []
+    a_quotes = ctx.doc("quotes")
+    a_text = " " + squash(" ".join(s.text for s in ctx.a.sentences)) + " "
+    for q in ctx.mine("quotes"):
+        words = squash(q.text)
+        if not words:
+            continue
+        if any(words in squash(aq.text) for aq in a_quotes):
+            continue
+        best, overlap = None, 0.0
+        qset = set(words.split())
+        for aq in a_quotes:
+            aset = set(squash(aq.text).split())
+            ov = len(qset & aset) / max(1, len(qset))
+            if ov > overlap:
+                best, overlap = aq, ov
+        if best is not None and overlap >= 0.5:
+            flags.append(Flag("quote_altered", f"quotes “{q.text}” where the source quotes “{best.text}”",
+                              span(best), span(q)))
+        elif f" {words} " in a_text:
+            flags.append(Flag("quote_fabricated", f"puts “{q.text}” in quotation marks; the source uses the words "
+                              "but never quotes them", None, span(q)))
+        else:
+            src_q = ctx.src("quotes")
+            detail = f"quotes “{q.text}”, which the source never quotes"
+            if src_q:
+                detail += f" (the source quotes “{src_q[0].text}” here)"
+            flags.append(Flag("quote_fabricated", detail, span(src_q[0]) if src_q else None, span(q)))
+    return flags
+
+
+# --- attributions ------------------------------------------------------------------------------------
+
+
+_PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
+
+
+def check_attributions(ctx: Context) -> list[Flag]:
+    mine = [m for m in ctx.mine("attributions") if not (m.value <= {stem(p) for p in _PRONOUNS})]
+    if not mine:
+        return []
+    src = ctx.src("attributions")
+    src_stems = {t for i in ctx.sources for t in ctx.a.tokens[i]}
+    doc_attr = ctx.doc("attributions")
+    flags = []
+    for m in mine:
+        if any(m.value & s.value for s in src) or m.value <= src_stems:
+            continue
+        named = [s for s in src if not (s.value <= {stem(p) for p in _PRONOUNS})]
+        if named:
+            s = named[0]
+            flags.append(Flag("attribution_changed", f"source attributes this to “{s.detail}”, rewrite to "
+                              f"“{m.detail}”", span(s), span(m)))
+        elif not any(m.value & s.value for s in doc_attr):
+            flags.append(Flag("attribution_added", f"credits the claim to “{m.detail}”, a source the original "
+                              "does not cite for it", None, span(m)))
+    return flags
+
+
+# --- hedges, intensifiers, negation -------------------------------------------------------------------
+
+
+def check_hedges(ctx: Context) -> list[Flag]:
+    flags = []
+    src = ctx.src("hedges")
+    group_hedges = [m for k in ctx.group for m in ctx.b.facts[k].hedges]
+    group_words = {stem(m.value) for m in group_hedges}
+    missing = [h for h in src if stem(h.value) not in group_words]
+    n_lost = len(src) - len(group_hedges)
+    for h in missing[:max(0, n_lost)]:
+        if _carrier(ctx, h) == ctx.j:
+            flags.append(Flag("hedge_removed", f"the source hedges this (“{h.text}”); the rewrite states it as "
+                              "fact", span(h), None))
+    if not src:
+        doc_words = {stem(w) for w in content_stems(" ".join(s.text for s in ctx.a.sentences))}
+        for m in ctx.mine("hedges"):
+            if stem(m.value) not in doc_words and m.value not in ("would", "could", "may", "might"):
+                flags.append(Flag("hedge_added", f"adds the hedge “{m.text}”", None, span(m)))
+    return flags
+
+
+def _carrier(ctx: Context, hedge: Mention) -> int:
+    """The derived sentence (among the split group) that carries the hedged clause."""
+    text = ctx.a.article.text
+    sent = next(ctx.a.sentences[i] for i in ctx.sources if ctx.a.sentences[i].start <= hedge.start
+                < ctx.a.sentences[i].end) if any(ctx.a.sentences[i].start <= hedge.start < ctx.a.sentences[i].end
+                                                 for i in ctx.sources) else None
+    end = sent.end if sent else min(len(text), hedge.end + 200)
+    ctx_stems = set(content_stems(text[hedge.end:end])[:10])
+    scores = [(len(ctx_stems & set(ctx.b.tokens[k])), -k) for k in ctx.group]
+    return -max(scores)[1]
+
+
+def check_intensifiers(ctx: Context) -> list[Flag]:
+    src_text = " " + squash(" ".join(ctx.a.sentences[i].text for i in ctx.sources)) + " "
+    return [Flag("intensifier_added", f"adds “{m.text}”, which the source does not say", None, span(m))
+            for m in ctx.mine("intensifiers") if f" {m.value} " not in src_text]
+
+
+def check_negation(ctx: Context) -> list[Flag]:
+    mine = ctx.mine("negations")
+    src = list(ctx.a.facts[ctx.sources[0]].negations)
+    if len(mine) % 2 == len(src) % 2:
+        return []
+    if mine:
+        return [Flag("negation_changed", f"adds the negation “{mine[0].text}”", span(src[0]) if src else None,
+                     span(mine[0]))]
+    return [Flag("negation_changed", f"drops the source's negation “{src[0].text}”", span(src[0]), None)]
+
+
+def check_lists(ctx: Context) -> list[Flag]:
+    """An enumeration of things the source never names is a specific the rewrite added."""
+    a_stems = {t for toks in ctx.a.tokens for t in toks}
+    flags = []
+    for m in ctx.mine("lists"):
+        novel = [item for item in m.value if content_stems(item) and not set(content_stems(item)) <= a_stems]
+        if len(novel) >= 2:
+            flags.append(Flag("specifics_added", "spells out " + ", ".join(f"“{x}”" for x in novel)
+                              + ", which the source does not name", None, span(m)))
+    return flags

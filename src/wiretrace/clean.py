@@ -1,0 +1,164 @@
+"""Separate story text from what is not the story, without dropping anything.
+
+Every line is kept and labelled: ``headline``, ``boilerplate`` (with a reason) or ``body``. Wire credits
+("— AP", "(Reuters) -", "AFP") are carved out of the lines they sit in and parsed into ``credits``,
+because a dropped credit is the main evidence of uncredited reuse.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import WIRES
+from .segment import line_spans
+from .text import squash
+
+
+@dataclass(frozen=True)
+class Block:
+    start: int
+    end: int
+    kind: str  # body | headline | boilerplate
+    reason: str | None = None
+
+
+_WIRE_NAMES = sorted({name for names in WIRES.values() for name in names}, key=len, reverse=True)
+_WIRE_ALT = "|".join(re.escape(n) for n in _WIRE_NAMES)
+_CANON = {name.lower(): canon for canon, names in WIRES.items() for name in names}
+
+_DASH = r"[—–-]{1,2}"
+# "SEOUL, South Korea (AP) — " or "LONDON (Reuters) - " at the start of the first paragraph.
+_DATELINE = re.compile(
+    rf"^(?:[A-Z][A-Z.'’ -]{{1,40}}(?:,\s*[A-Z][\w.' -]{{1,40}})?\s*)?\((?P<wire>{_WIRE_ALT})\)\s*{_DASH}\s*"
+)
+# "... forces. — AP" or "... (AP)" at the end of a line.
+_SUFFIX = re.compile(rf"\s*(?:{_DASH}\s*(?P<w1>{_WIRE_ALT})|\((?P<w2>{_WIRE_ALT})\))\s*$")
+_CREDIT_LINE = re.compile(
+    rf"^(?:{_DASH}\s*)?(?:\(?\s*(?:By\s+)?(?:[\w.' -]+,\s*)?(?P<wire>{_WIRE_ALT})\s*\)?"
+    rf"|(?:Copyright|©|\(c\)).{{0,60}}?(?P<wire2>{_WIRE_ALT}).*"
+    rf"|.{{0,80}}?(?P<wire3>{_WIRE_ALT})\s+contributed to this report\.?"
+    rf"|\(?Reporting by .*)$",
+    re.IGNORECASE,
+)
+
+_AD = re.compile(
+    r"^[-–—*\s]*(?:advertisement|advert|sponsored(?: content)?|ad|ads|story continues below(?: advertisement)?|"
+    r"scroll (?:down )?to continue(?: with content)?|continue reading(?: below)?|promoted)[-–—*\s]*$",
+    re.IGNORECASE,
+)
+_RELATED = re.compile(
+    r"^(?:read also|also read|read more|more|related|related stories?|related articles?|see also|recommended|"
+    r"watch|listen|more from \w+|trending|don'?t miss|you may also like|suggested)\b\s*[:|\-–—]",
+    re.IGNORECASE,
+)
+_PROMPT = re.compile(
+    r"(?:^|\b)(?:subscribe (?:to|now|for)|sign up (?:for|to)|follow us on|share (?:this|on)|"
+    r"send this page to someone|click here|download (?:our|the) app|join our|like us on|"
+    r"leave a comment|comments? \(\d+\)|all rights reserved|newsletter)\b",
+    re.IGNORECASE,
+)
+_CAPTION = re.compile(
+    r"(?:^(?:photo|image|picture|file photo|pictured|caption|video)\s*[:|]|"
+    r"\((?:centre|center|left|right|pictured|l|r|top|bottom|front|second (?:left|right))\)|"
+    r"\b(?:photo|photograph|image)\s*(?:by|credit|:)|getty images|/\s*(?:ap|afp|reuters)\s*(?:photo)?\)?$|"
+    r"\bap photo\b|\(photo\b)",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(r"^by\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:,|and)\s*.*)?$", re.IGNORECASE)
+
+
+def canonical_wire(name: str) -> str:
+    return _CANON.get(name.lower(), name)
+
+
+def looks_like_title(line: str) -> bool:
+    """A first line is a title when it is short, has no sentence-final full stop and is not a caption."""
+    words = line.split()
+    return (
+        0 < len(words) <= 25
+        and not line.rstrip().endswith((".", ",", ";", ":"))
+        and not _CAPTION.search(line)
+        and not _SUFFIX.search(line)
+    )
+
+
+_URL = re.compile(r"^(?:<?https?://|www\.)\S+>?$", re.IGNORECASE)
+
+
+def classify_line(line: str, title: str | None) -> tuple[str, str | None]:
+    """Return (kind, reason) for a whole line."""
+    if _URL.match(line):
+        return "boilerplate", "link"
+    if _AD.match(line):
+        return "boilerplate", "ad slot"
+    if _RELATED.match(line):
+        return "boilerplate", "related link"
+    words = len(line.split())
+    if words <= 30 and _PROMPT.search(line):
+        return "boilerplate", "prompt"
+    if _CREDIT_LINE.match(line):
+        return "boilerplate", "credit line"
+    if words <= 6 and _BYLINE.match(line):
+        return "boilerplate", "byline"
+    if words <= 40 and _CAPTION.search(line):
+        return "boilerplate", "caption"
+    if title and squash(line) == squash(title):
+        return "headline", None
+    return "body", None
+
+
+def clean(text: str, title: str | None = None) -> tuple[list[Block], list[str]]:
+    """Label every line of ``text``; return the blocks (in order, covering all non-blank text) and credits.
+
+    ``title`` is the article's title when known; its first occurrence in the text is the ``headline``,
+    later ones are ``boilerplate`` ("repeated headline").
+    """
+    blocks: list[Block] = []
+    credits: list[str] = []
+    seen_headline = False
+    seen_body = False
+    for start, end in line_spans(text):
+        line = text[start:end]
+        kind, reason = classify_line(line, title)
+        if kind == "headline":
+            if seen_headline or seen_body:
+                kind, reason = "boilerplate", "repeated headline"
+            seen_headline = True
+        if kind == "boilerplate":
+            for m in re.finditer(_WIRE_ALT, line):
+                if reason in ("credit line", "caption", "byline") and _is_wire_token(line, m):
+                    credits.append(canonical_wire(m.group(0)))
+            blocks.append(Block(start, end, kind, reason))
+            continue
+        if kind == "headline":
+            blocks.append(Block(start, end, kind))
+            continue
+        # Body line: carve a leading dateline credit and a trailing credit.
+        body_start, body_end = start, end
+        if not seen_body:
+            m = _DATELINE.match(line)
+            if m:
+                credits.append(canonical_wire(m.group("wire")))
+                blocks.append(Block(start, start + m.end(), "boilerplate", "dateline"))
+                body_start = start + m.end()
+        m = _SUFFIX.search(text, body_start, end)
+        suffix = None
+        if m and m.start() > body_start:
+            credits.append(canonical_wire(m.group("w1") or m.group("w2")))
+            body_end = m.start()
+            suffix = Block(m.start() + (len(m.group(0)) - len(m.group(0).lstrip())), end, "boilerplate",
+                           "credit line")
+        if body_end > body_start:
+            blocks.append(Block(body_start, body_end, "body"))
+            seen_body = True
+        if suffix:
+            blocks.append(suffix)
+    return blocks, list(dict.fromkeys(credits))
+
+
+def _is_wire_token(line: str, m: re.Match[str]) -> bool:
+    """Short wire names ("AP", "PA") count only as whole upper-case tokens, not inside words."""
+    before = line[m.start() - 1] if m.start() else " "
+    after = line[m.end()] if m.end() < len(line) else " "
+    return not (before.isalnum() or after.isalnum())

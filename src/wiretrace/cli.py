@@ -1,0 +1,94 @@
+"""Command line: ``wiretrace compare A B [--format text|json|html|md] [-o FILE]``.
+
+Errors in the input are reported as one line naming the file and the reason, with exit code 2; never
+as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import InputError
+
+FORMATS = ("text", "json", "html", "md")
+
+
+def _date(value: str):
+    from .ingest import parse_date
+
+    d = parse_date(value)
+    if d is None:
+        raise argparse.ArgumentTypeError(f"not a date: {value!r} (use YYYY-MM-DD)")
+    return d
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="wiretrace", description="Find copies and rewrites of news stories and "
+                                "show, claim by claim, what each rewrite kept, changed, dropped or invented.")
+    p.add_argument("--version", action="version", version=f"wiretrace {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("compare", help="compare a derived article (B) against its source (A)",
+                       description="Compare B (derived) against A (source): labels per sentence, flags, relation, "
+                                   "and which side looks original. A or B may be '-' for standard input.")
+    c.add_argument("a", help="source article: .txt/.md, .html, .json (news-please or passim), or -")
+    c.add_argument("b", help="derived article, same formats")
+    c.add_argument("--format", "-f", choices=FORMATS, default="text")
+    c.add_argument("-o", "--output", type=Path, help="write the report here instead of standard output")
+    c.add_argument("--a-published", type=_date, help="publication date of A when the file has none")
+    c.add_argument("--b-published", type=_date, help="publication date of B when the file has none")
+    c.add_argument("--a-source", help="outlet or site name of A")
+    c.add_argument("--b-source", help="outlet or site name of B")
+    c.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _compare(args)
+    except InputError as e:
+        print(f"wiretrace: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from .compare import compare_documents
+    from .ingest import read_article
+    from .prepare import prepare
+
+    if args.a == "-" and args.b == "-":
+        raise InputError("-", "only one of A and B can be read from standard input")
+    a = read_article(args.a, published=args.a_published, source=args.a_source)
+    b = read_article(args.b, published=args.b_published, source=args.b_source)
+    result = compare_documents(prepare(a), prepare(b))
+    if args.format == "json":
+        out = result.to_json()
+    elif args.format == "html":
+        out = result.to_html()
+    elif args.format == "md":
+        out = result.to_markdown()
+    else:
+        color = {"always": True, "never": False}.get(args.color,
+                                                     sys.stdout.isatty() and args.output is None)
+        from .report.terminal import render_summary
+
+        out = render_summary(result, color=color)
+    if args.output:
+        try:
+            args.output.parent.mkdir(parents=True, exist_ok=True)
+            args.output.write_text(out if out.endswith("\n") else out + "\n", encoding="utf-8")
+        except OSError as e:
+            raise InputError(str(args.output), f"cannot be written ({e.strerror})") from None
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(out if out.endswith("\n") else out + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

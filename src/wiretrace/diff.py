@@ -1,0 +1,131 @@
+"""Labels and flags for every sentence of both sides (the DESIGN taxonomy).
+
+Derived side: verbatim, paraphrase, altered (always with a flag), added, boilerplate, headline.
+Source side: kept, omitted, boilerplate, headline.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .align import Alignment, Link, link
+from .checks import Context, check_all
+from .model import Document, Flag, SentenceResult
+from .support import features, support_probability
+from .text import squash
+
+LINK_MIN = 0.44  # blended similarity below which no source sentence supports a derived one: "added"
+SUPPORTED = 0.5
+DERIVED_LABELS = ("verbatim", "paraphrase", "altered")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the labeller knows about one derived sentence: its link, the fact flags and the features."""
+
+    link: Link
+    flags: list[Flag]
+    notes: list[dict]
+    features: dict[str, float]
+
+
+def links_of(a: Document, b: Document, al: Alignment) -> dict[int, Link | None]:
+    return {j: link(al, a, b, j) for j in range(len(b.sentences))}
+
+
+def evidence(a: Document, b: Document, links: dict[int, Link | None]) -> dict[int, Evidence]:
+    """Fact checks and classifier features for every linked body sentence of ``b``."""
+    groups: dict[int, list[int]] = defaultdict(list)
+    for j, lk in links.items():
+        if lk is not None and lk.similarity >= LINK_MIN:
+            groups[lk.sources[0]].append(j)
+    out = {}
+    for j, lk in links.items():
+        if lk is None or b.sentences[j].kind != "body":
+            continue
+        group = tuple(groups.get(lk.sources[0], [j])) or (j,)
+        flags, notes = check_all(Context(a, b, j, lk.sources, group))
+        out[j] = Evidence(lk, flags, notes, features(a, b, lk, flags))
+    return out
+
+
+def diff_derived(a: Document, b: Document, al: Alignment) -> list[SentenceResult]:
+    """Label each sentence of ``b`` against source ``a``."""
+    links = links_of(a, b, al)
+    found = evidence(a, b, links)
+    a_squashed = {squash(s.text): s.i for s in a.sentences if s.kind in ("body", "headline")}
+    results = []
+    for j, sent in enumerate(b.sentences):
+        if sent.kind == "boilerplate":
+            results.append(SentenceResult(sent, "boilerplate", notes=[{"type": "reason", "detail": sent.reason}]))
+            continue
+        lk = links[j]
+        exact = a_squashed.get(squash(sent.text))
+        if exact is not None:
+            label = "headline" if sent.kind == "headline" else "verbatim"
+            results.append(SentenceResult(sent, label, [exact], 1.0, support=1.0))
+        elif sent.kind == "headline":  # title case and telegraphic: link it, do not fact-check it
+            linked = lk is not None and lk.similarity >= LINK_MIN
+            results.append(SentenceResult(sent, "headline", list(lk.sources) if linked else [],
+                                          _round(lk.similarity) if lk else None))
+        elif lk is None or lk.similarity < LINK_MIN:
+            results.append(SentenceResult(sent, "added", [], _round(lk.similarity) if lk else None))
+        else:
+            ev = found[j]
+            p = support_probability(ev.features)
+            label, flags = _decide(a, b, lk, p, ev.flags)
+            results.append(SentenceResult(sent, label, list(lk.sources) if label != "added" else [],
+                                          _round(lk.similarity), flags, ev.notes, round(p, 3)))
+    return results
+
+
+def _decide(a: Document, b: Document, lk: Link, p: float, flags: list[Flag]) -> tuple[str, list[Flag]]:
+    if flags:
+        return "altered", flags
+    if p >= SUPPORTED:
+        return "paraphrase", flags
+    novel = _novel_words(a, b, lk.b)
+    if not novel:
+        return "paraphrase", flags
+    start = min(s for s, _ in novel)
+    end = max(e for _, e in novel)
+    words = ", ".join(f"“{b.article.text[s:e]}”" for s, e in novel[:6])
+    return "altered", [Flag("specifics_added", f"adds wording the source does not support: {words}", None,
+                            (start, end))]
+
+
+def _novel_words(a: Document, b: Document, j: int) -> list[tuple[int, int]]:
+    from .text import STOPWORDS, WORD, stem
+
+    doc = {t for toks in a.tokens for t in toks}
+    sent = b.sentences[j]
+    return [(sent.start + m.start(), sent.start + m.end()) for m in WORD.finditer(sent.text)
+            if m.group(0).lower() not in STOPWORDS and len(m.group(0)) > 1
+            and stem(m.group(0).lower()) not in doc]
+
+
+def diff_source(a: Document, derived: list[SentenceResult]) -> list[SentenceResult]:
+    """Label each sentence of source ``a`` by whether a derived sentence uses it."""
+    users: dict[int, list[int]] = defaultdict(list)
+    best: dict[int, float] = {}
+    for r in derived:
+        if r.label in DERIVED_LABELS or (r.label == "headline" and r.matches):
+            for i in r.matches:
+                users[i].append(r.sentence.i)
+                best[i] = max(best.get(i, 0.0), r.similarity or 0.0)
+    out = []
+    for s in a.sentences:
+        if s.kind == "boilerplate":
+            out.append(SentenceResult(s, "boilerplate", notes=[{"type": "reason", "detail": s.reason}]))
+        elif s.kind == "headline":
+            out.append(SentenceResult(s, "headline", users.get(s.i, []), best.get(s.i)))
+        elif s.i in users:
+            out.append(SentenceResult(s, "kept", users[s.i], best[s.i]))
+        else:
+            out.append(SentenceResult(s, "omitted"))
+    return out
+
+
+def _round(x: float) -> float:
+    return round(float(x), 3)

@@ -1,0 +1,64 @@
+"""Static sentence embeddings (model2vec distilled from all-MiniLM-L6-v2), computed with numpy alone.
+
+A static model embeds tens of thousands of sentences a second on two cores, which is what keeps
+``compare`` under 150 ms warm; the file and its recipe ship in ``data/static_model``.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+_MODEL_DIR = "data/static_model"
+
+
+class StaticEmbedder:
+    """Tokenise, look up one vector per token, mean-pool, L2-normalise."""
+
+    def __init__(self, folder: Path) -> None:
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        tensors = load_file(str(folder / "model.safetensors"))
+        self.vectors = np.asarray(tensors["embeddings"], dtype=np.float32)
+        self.weights = tensors.get("weights")
+        config = json.loads((folder / "config.json").read_text())
+        self.normalize = bool(config.get("normalize", True))
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.no_padding()
+        self.tokenizer.no_truncation()
+        # model2vec drops the unknown-token id (and the model has no [CLS]/[SEP] rows to drop).
+        self.special = {self.tokenizer.token_to_id(t) for t in ("[UNK]", "[CLS]", "[SEP]", "[PAD]")} - {None}
+        self.dim = self.vectors.shape[1]
+
+    def encode(self, texts: list[str], max_tokens: int = 512) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        # model2vec cuts text at max_tokens x the median token length (6 characters) before tokenising.
+        encodings = self.tokenizer.encode_batch([t[: max_tokens * 6] for t in texts], add_special_tokens=False)
+        for row, enc in enumerate(encodings):
+            ids = [i for i in enc.ids[:max_tokens] if i not in self.special]
+            if not ids:
+                continue
+            vecs = self.vectors[ids]
+            if self.weights is not None:
+                vecs = vecs * self.weights[ids, None]
+            out[row] = vecs.mean(axis=0)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1, norms)
+
+
+@lru_cache(maxsize=1)
+def default_embedder() -> StaticEmbedder:
+    folder = Path(str(resources.files("wiretrace") / _MODEL_DIR))
+    return StaticEmbedder(folder)
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    """Unit-length vectors, one row per text."""
+    return default_embedder().encode(texts)

@@ -1,0 +1,147 @@
+"""Readers for plain text / Markdown, HTML, news-please and passim JSON, and standard input."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+
+from ..clean import looks_like_title
+from ..errors import InputError
+from ..model import Article
+from .decode import decode
+
+MAX_BYTES = 20 * 1024 * 1024  # one article; larger inputs are refused before they are read whole
+
+
+def parse_date(value: object) -> date | None:
+    """ISO dates and timestamps ("2025-05-20", "2025-05-20T08:00:00Z", "2025-05-20 08:00:00")."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if m:
+        try:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return None
+    for fmt in ("%d %B %Y", "%B %d, %Y", "%d %b %Y", "%b %d, %Y", "%Y/%m/%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def read_bytes(path: Path | str) -> bytes:
+    """Read a file (or ``-`` for stdin) with the size limit enforced before loading it whole."""
+    where = str(path)
+    if where == "-":
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+    else:
+        p = Path(path)
+        if not p.exists():
+            raise InputError(where, "no such file")
+        if p.is_dir():
+            raise InputError(where, "is a folder; compare takes two files")
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(where, f"is {size / 2**20:.1f} MiB; one article may be at most "
+                                    f"{MAX_BYTES // 2**20} MiB (is this a whole corpus? use `wiretrace index`)")
+        try:
+            data = p.read_bytes()
+        except OSError as e:
+            raise InputError(where, f"cannot be read ({e.strerror})") from None
+    if len(data) > MAX_BYTES:
+        raise InputError(where, f"is larger than the {MAX_BYTES // 2**20} MiB limit for one article")
+    return data
+
+
+def read_article(path: Path | str, *, published: date | None = None, source: str | None = None) -> Article:
+    """Read one article from a file path or ``-`` (stdin), detecting the format from content and name."""
+    where = "<stdin>" if str(path) == "-" else str(path)
+    text, _ = decode(read_bytes(path), where)
+    name = "" if str(path) == "-" else Path(path).name.lower()
+    article = parse_text(text, where, name)
+    if published:
+        article = replace(article, published=published)
+    if source:
+        article = replace(article, source=source)
+    return replace(article, path=None if where == "<stdin>" else where)
+
+
+def parse_text(text: str, where: str = "<text>", name: str = "") -> Article:
+    head = text.lstrip()[:1000].lower()
+    if name.endswith(".json") or (head.startswith("{") and name.endswith((".json", ".jsonl", ""))):
+        try:
+            record = json.loads(text)
+        except json.JSONDecodeError as e:
+            if name.endswith(".json"):
+                raise InputError(where, f"is not valid JSON (line {e.lineno}: {e.msg})") from None
+        else:
+            return from_record(record, where)
+    if name.endswith((".html", ".htm", ".xhtml")) or head.startswith(("<!doctype html", "<html")) or (
+        "<body" in head or "<p>" in head
+    ):
+        return from_html(text, where)
+    return from_plain(text, where)
+
+
+def from_plain(text: str, where: str) -> Article:
+    """Plain text or Markdown: the first line is the title when it looks like one."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    if not lines:
+        raise InputError(where, "contains no text")
+    title = None
+    first = lines[0].strip().lstrip("#").strip()
+    if len(lines) > 1 and looks_like_title(first):
+        title = first
+    if not any(c.isalnum() for c in text):
+        raise InputError(where, "contains no words")
+    return Article(text=text, title=title)
+
+
+def from_record(record: object, where: str) -> Article:
+    """A JSON object in news-please (title, maintext, date_publish, source_domain, url) or passim
+    (id, text, series, date) layout; ``text``/``content``/``body`` also accepted."""
+    if isinstance(record, list) and len(record) == 1:
+        record = record[0]
+    if not isinstance(record, dict):
+        raise InputError(where, "JSON must be one object with the article's fields")
+    body = next((record[k] for k in ("maintext", "text", "content", "body", "article") if record.get(k)), None)
+    if not isinstance(body, str) or not body.strip():
+        raise InputError(where, "JSON has no article text (expected 'maintext', 'text', 'content' or 'body')")
+    title = record.get("title") if isinstance(record.get("title"), str) else None
+    if title and body.lstrip().startswith(title.strip()):
+        text = body
+    else:
+        text = f"{title}\n\n{body}" if title else body
+    published = parse_date(record.get("date_publish") or record.get("date") or record.get("published"))
+    source = record.get("source_domain") or record.get("series") or record.get("source")
+    return Article(text=text, title=title, published=published, source=source if isinstance(source, str) else None,
+                   url=record.get("url") if isinstance(record.get("url"), str) else None,
+                   id=str(record.get("id") or ""))
+
+
+def from_html(html: str, where: str) -> Article:
+    """An HTML page: trafilatura finds the article body, title, date and site."""
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False,
+                                      favor_recall=True)
+    if doc is None or not (doc.text or "").strip():
+        raise InputError(where, "no article text found in this HTML page")
+    title = (doc.title or "").strip() or None
+    text = doc.text
+    if title and not text.lstrip().startswith(title):
+        text = f"{title}\n\n{text}"
+    return Article(text=text, title=title, published=parse_date(doc.date), source=doc.sitename or doc.hostname,
+                   url=doc.url)

@@ -1,0 +1,162 @@
+"""Pair relation (copy / rewrite / same_event / unrelated) and which side looks original.
+
+Decided from the sentence alignment in both directions, never from a document vector: independent
+reports of one event share facts and quotations but few narrative sentences, while a derived text is
+mostly contained in its source. Matches inside quotation marks count for little, since every outlet
+quotes the same people word for word.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .diff import DERIVED_LABELS
+from .model import Direction, Document, Relation, SentenceResult
+
+DERIVED_MIN = 0.5  # share of a text that must come from the other for it to be derived
+COPY_MIN = 0.6  # share of the derived text that must be verbatim for a copy
+SAME_EVENT_MIN = 0.12  # share of either text aligned (or entity overlap) for the same event
+
+
+@dataclass(frozen=True)
+class Coverage:
+    derived: float  # weighted share of the side's body sentences that come from the other side
+    verbatim: float
+    added: int
+    total: int
+
+
+def coverage(doc: Document, results: list[SentenceResult]) -> Coverage:
+    num = verb = den = 0.0
+    added = total = 0
+    for r in results:
+        if r.sentence.kind != "body":
+            continue
+        w = len(doc.tokens[r.sentence.i]) * (1.0 - 0.75 * _quoted_share(doc, r.sentence.i))
+        den += w
+        total += 1
+        if r.label in DERIVED_LABELS:
+            num += w
+        if r.label == "verbatim":
+            verb += w
+        if r.label == "added":
+            added += 1
+    return Coverage(num / den if den else 0.0, verb / den if den else 0.0, added, total)
+
+
+def _quoted_share(doc: Document, i: int) -> float:
+    s = doc.sentences[i]
+    quoted = sum(q.end - q.start for q in doc.facts[i].quotes)
+    return min(1.0, quoted / max(1, s.end - s.start))
+
+
+def entity_overlap(a: Document, b: Document) -> float:
+    """Share of the smaller side's distinct entity keys also named by the other side."""
+    ka = {m.value for f in a.facts for m in f.entities if m.value}
+    kb = {m.value for f in b.facts for m in f.entities if m.value}
+    if not ka or not kb:
+        return 0.0
+    return len(ka & kb) / min(len(ka), len(kb))
+
+
+def decide_relation(a: Document, b: Document, b_cov: Coverage, a_cov: Coverage, doc_cosine: float) -> Relation:
+    derived_side = b_cov if b_cov.derived >= a_cov.derived else a_cov
+    share = derived_side.derived
+    if share >= DERIVED_MIN:
+        if derived_side.verbatim >= COPY_MIN:
+            return Relation("copy", round(derived_side.verbatim, 3), "mostly verbatim")
+        return Relation("rewrite", round(share, 3), "most of one text is derived from the other")
+    overlap = entity_overlap(a, b)
+    if max(b_cov.derived, a_cov.derived) >= SAME_EVENT_MIN or (overlap >= 0.3 and doc_cosine >= 0.5):
+        score = max(b_cov.derived, a_cov.derived, 0.5 * (overlap + doc_cosine))
+        return Relation("same_event", round(score, 3), "shares facts, not sentences")
+    return Relation("unrelated", round(1.0 - doc_cosine, 3), "no shared story")
+
+
+def _style(doc: Document) -> dict[str, int]:
+    body = [i for i, s in enumerate(doc.sentences) if s.kind == "body"]
+    return {
+        "hedges": sum(len(doc.facts[i].hedges) for i in body),
+        "intensifiers": sum(len(doc.facts[i].intensifiers) for i in body),
+        "page_junk": len({s.reason for s in doc.sentences if s.kind == "boilerplate"
+                          and s.reason in ("ad slot", "related link", "prompt", "repeated headline")}),
+    }
+
+
+def decide_direction(a: Document, b: Document, rel: Relation, b_res: list[SentenceResult],
+                     a_res: list[SentenceResult], b_cov: Coverage, a_cov: Coverage) -> Direction:
+    """Weigh the evidence for each side being the original; positive scores favour ``a``."""
+    if rel.type in ("unrelated", "same_event"):
+        return Direction("unknown", 0.0, ("the texts were written independently" if rel.type == "same_event"
+                                          else "the texts are not related",))
+    score, evidence = 0.0, []
+    pa, pb = a.article.published, b.article.published
+    if pa and pb and pa != pb:
+        earlier = "a" if pa < pb else "b"
+        score += 3.0 if earlier == "a" else -3.0
+        evidence.append(f"{earlier} was published first ({min(pa, pb).isoformat()} vs {max(pa, pb).isoformat()})")
+    ca, cb = set(a.credits), set(b.credits)
+    if ca - cb and not cb:
+        score += 2.0
+        evidence.append(f"a carries the {', '.join(sorted(ca))} credit; b carries none")
+    elif cb - ca and not ca:
+        score -= 2.0
+        evidence.append(f"b carries the {', '.join(sorted(cb))} credit; a carries none")
+    elif ca and ca == cb:
+        evidence.append(f"both carry the {', '.join(sorted(ca))} credit")
+    sa, sb = _style(a), _style(b)
+    if sa["page_junk"] != sb["page_junk"]:
+        diff = sb["page_junk"] - sa["page_junk"]
+        score += 0.4 * max(-3, min(3, diff))
+        junkier = "b" if diff > 0 else "a"
+        evidence.append(f"{junkier} carries more page furniture (ads, related links, repeated headline)")
+    flags_b = _count_flags(b_res)
+    flags_a = _count_flags(a_res)
+    invent_b = flags_b.get("quote_fabricated", 0) + flags_b.get("intensifier_added", 0) + flags_b.get(
+        "hedge_removed", 0)
+    invent_a = flags_a.get("quote_fabricated", 0) + flags_a.get("intensifier_added", 0) + flags_a.get(
+        "hedge_removed", 0)
+    if invent_a != invent_b:
+        score += 0.3 * max(-4, min(4, invent_b - invent_a))
+        side = "b" if invent_b > invent_a else "a"
+        evidence.append(f"{side} sharpens the other's wording (fabricated quotes, intensifiers, removed hedges)")
+    contained = b_cov.derived - a_cov.derived
+    if abs(contained) >= 0.15:
+        score += 1.5 * contained
+        inner = "b" if contained > 0 else "a"
+        evidence.append(f"{inner} is contained in the other ({max(b_cov.derived, a_cov.derived):.0%} of it "
+                        f"vs {min(b_cov.derived, a_cov.derived):.0%} the other way)")
+    confidence = round(1.0 / (1.0 + math.exp(-abs(score))) * 2 - 1, 3)
+    original = "a" if score > 0.5 else "b" if score < -0.5 else "unknown"
+    if not evidence:
+        evidence.append("no evidence either way")
+    return Direction(original, confidence, tuple(evidence))
+
+
+def _count_flags(results: list[SentenceResult]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for r in results:
+        for f in r.flags:
+            out[f.type] = out.get(f.type, 0) + 1
+    return out
+
+
+def findings(a: Document, b: Document, rel: Relation, direction: Direction) -> list[dict]:
+    if rel.type not in ("copy", "rewrite"):
+        return []
+    orig, deriv, oname, dname = (b, a, "b", "a") if direction.original == "b" else (a, b, "a", "b")
+    out = []
+    missing = [c for c in orig.credits if c not in deriv.credits]
+    if orig.credits and not deriv.credits:
+        out.append({"type": "uncredited_reuse",
+                    "detail": f"{oname} carries the {', '.join(orig.credits)} credit; {dname} reuses its text "
+                              "without any credit"})
+    elif missing:
+        out.append({"type": "uncredited_reuse",
+                    "detail": f"{dname} drops the {', '.join(missing)} credit that {oname} carries"})
+    shared = [c for c in orig.credits if c in deriv.credits]
+    if shared:
+        out.append({"type": "credited_syndication",
+                    "detail": f"{dname} credits {', '.join(shared)}, as {oname} does"})
+    return out

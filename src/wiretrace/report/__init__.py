@@ -1,0 +1,1 @@
+"""Renderers of a Comparison: JSON contract, terminal, Markdown, self-contained HTML."""
