@@ -17,7 +17,7 @@ def assess(source: str, sentence: str) -> tuple[dict[str, float] | None, float]:
     a = prepare(Article(text=source))
     b = prepare(Article(text=sentence))
     vecs = embed([s.text for s in a.sentences] + [s.text for s in b.sentences])
-    al = align.build(a, b, vectors=(vecs[: len(a.sentences)], vecs[len(a.sentences):]))
+    al = align.build(a, b, vectors=(vecs[: len(a.sentences)], vecs[len(a.sentences) :]))
     links = links_of(a, b, al)
     found = evidence(a, b, links)
     best = None

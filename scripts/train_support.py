@@ -50,9 +50,10 @@ def main() -> None:
         "mean": [round(float(m), 6) for m in mean],
         "scale": [round(float(s), 6) for s in scale],
         "intercept": round(float(clf.intercept_[0]), 6),
-        "trained_on": {"frank_test_sentences": sum(1 for _ in frank_sentences("test", args.data)),
-                       "msrp_train_pairs_both_directions": int(len(items)
-                                                               - len(frank_sentences("test", args.data)))},
+        "trained_on": {
+            "frank_test_sentences": sum(1 for _ in frank_sentences("test", args.data)),
+            "msrp_train_pairs_both_directions": int(len(items) - len(frank_sentences("test", args.data))),
+        },
         "positives": int(y.sum()),
         "negatives": int(len(y) - y.sum()),
         "recipe": "scripts/train_support.py",

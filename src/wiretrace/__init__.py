@@ -1,8 +1,8 @@
 """wiretrace: find copies and rewrites of news stories, name the original, diff them claim by claim.
 
-    >>> import wiretrace
-    >>> result = wiretrace.compare("wire.txt", "rewrite.txt")
-    >>> print(result.summary())
+>>> import wiretrace
+>>> result = wiretrace.compare("wire.txt", "rewrite.txt")
+>>> print(result.summary())
 """
 
 from .compare import Comparison, compare

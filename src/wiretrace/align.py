@@ -62,8 +62,12 @@ def idf_weights(a: Document, b: Document) -> dict[str, float]:
     return {t: float(np.log((n + 1) / (c + 0.5))) + 0.1 for t, c in df.items()}
 
 
-def build(a: Document, b: Document, cosine: np.ndarray | None = None,
-          vectors: tuple[np.ndarray, np.ndarray] | None = None) -> Alignment:
+def build(
+    a: Document,
+    b: Document,
+    cosine: np.ndarray | None = None,
+    vectors: tuple[np.ndarray, np.ndarray] | None = None,
+) -> Alignment:
     """Compute the similarity matrices for ``b`` (derived) against ``a`` (source)."""
     if cosine is None:
         assert vectors is not None

@@ -30,8 +30,12 @@ class Context:
         return [m for i in self.sources for m in getattr(self.a.facts[i], kind)]
 
     def doc(self, kind: str) -> list[Mention]:
-        return [m for i, s in enumerate(self.a.sentences) if s.kind != "boilerplate"
-                for m in getattr(self.a.facts[i], kind)]
+        return [
+            m
+            for i, s in enumerate(self.a.sentences)
+            if s.kind != "boilerplate"
+            for m in getattr(self.a.facts[i], kind)
+        ]
 
     def mine(self, kind: str) -> list[Mention]:
         return list(getattr(self.b.facts[self.j], kind))
@@ -76,21 +80,40 @@ def check_numbers(ctx: Context) -> list[Flag]:
     src = ctx.src("numbers")
     doc_values = [m.value for m in ctx.doc("numbers")]
     src_values = [m.value for m in src]
-    unmatched = [q for q in mine if not (quantity_supported(q.value, src_values)
-                                          or quantity_supported(q.value, doc_values))]
-    src_free = [p for p in src if not any(quantities_match(q.value, p.value) for q in mine)
-                and not any(quantity_supported(q.value, [p.value] + src_values) for q in mine
-                            if q.value.kind in ("fraction", "percent"))]
+    unmatched = [
+        q
+        for q in mine
+        if not (quantity_supported(q.value, src_values) or quantity_supported(q.value, doc_values))
+    ]
+    src_free = [
+        p
+        for p in src
+        if not any(quantities_match(q.value, p.value) for q in mine)
+        and not any(
+            quantity_supported(q.value, [p.value, *src_values])
+            for q in mine
+            if q.value.kind in ("fraction", "percent")
+        )
+    ]
     flags = []
     for q in unmatched:
         partner = next((p for p in src_free if _comparable(p.value.kind, q.value.kind)), None)
         if partner is not None:
             src_free.remove(partner)
-            flags.append(Flag("number_changed", f"source says “{partner.text.strip()}”, rewrite says "
-                              f"“{q.text.strip()}”", span(partner), span(q)))
+            flags.append(
+                Flag(
+                    "number_changed",
+                    f"source says “{partner.text.strip()}”, rewrite says “{q.text.strip()}”",
+                    span(partner),
+                    span(q),
+                )
+            )
         else:
-            flags.append(Flag("specifics_added", f"adds the figure “{q.text.strip()}”, not in the source",
-                              None, span(q)))
+            flags.append(
+                Flag(
+                    "specifics_added", f"adds the figure “{q.text.strip()}”, not in the source", None, span(q)
+                )
+            )
     flags += _numbers_dropped_in_place(ctx, src_free)
     return flags
 
@@ -106,14 +129,21 @@ def _numbers_dropped_in_place(ctx: Context, src_free: list[Mention]) -> list[Fla
     btext = " " + squash(ctx.b.sentences[ctx.j].text) + " "
     atext = ctx.a.article.text
     for p in src_free:
-        before = re.findall(r"[^\W_]+", atext[max(0, p.start - 40):p.start].lower())[-2:]
-        after = re.findall(r"[^\W_]+", atext[p.end:p.end + 40].lower())
+        before = re.findall(r"[^\W_]+", atext[max(0, p.start - 40) : p.start].lower())[-2:]
+        after = re.findall(r"[^\W_]+", atext[p.end : p.end + 40].lower())
         if after and after[0] == "of":
             after = after[1:]
         after = after[:2]
         if len(before) == 2 and len(after) == 2 and f" {' '.join(before + after)} " in btext:
-            flags.append(Flag("number_changed", f"drops “{p.text.strip()}” from the claim “… "
-                              f"{' '.join(before)} {p.text.strip()} {' '.join(after)} …”", span(p), None))
+            flags.append(
+                Flag(
+                    "number_changed",
+                    f"drops “{p.text.strip()}” from the claim “… "
+                    f"{' '.join(before)} {p.text.strip()} {' '.join(after)} …”",
+                    span(p),
+                    None,
+                )
+            )
     return flags
 
 
@@ -130,13 +160,21 @@ def check_dates(ctx: Context) -> tuple[list[Flag], list[dict]]:
         conflicts = [s for v, s in verdicts if v is False]
         if conflicts and all(v is False for v, _ in verdicts):
             s = conflicts[0]
-            flags.append(Flag("date_changed", f"source says “{s.text}”, rewrite says “{d.text}”", span(s), span(d)))
+            flags.append(
+                Flag("date_changed", f"source says “{s.text}”, rewrite says “{d.text}”", span(s), span(d))
+            )
         else:
             s = next(s for v, s in verdicts if v is None)
             if squash(s.text) != squash(d.text):
-                notes.append({"type": "date_unresolved", "detail": f"“{d.text}” vs source “{s.text}”: "
-                              "cannot be compared without publication dates", "a_span": list(span(s)),
-                              "b_span": list(span(d))})
+                notes.append(
+                    {
+                        "type": "date_unresolved",
+                        "detail": f"“{d.text}” vs source “{s.text}”: "
+                        "cannot be compared without publication dates",
+                        "a_span": list(span(s)),
+                        "b_span": list(span(d)),
+                    }
+                )
     return flags, notes
 
 
@@ -183,10 +221,18 @@ def check_entities(ctx: Context) -> list[Flag]:
     for e in missing:
         if src_free:
             s = src_free.pop(0)
-            flags.append(Flag("entity_changed", f"source names “{s.text}”, rewrite names “{e.text}”", span(s), span(e)))
+            flags.append(
+                Flag("entity_changed", f"source names “{s.text}”, rewrite names “{e.text}”", span(s), span(e))
+            )
         else:
-            flags.append(Flag("specifics_added", f"names “{e.text}”, who or which the source never mentions",
-                              None, span(e)))
+            flags.append(
+                Flag(
+                    "specifics_added",
+                    f"names “{e.text}”, who or which the source never mentions",
+                    None,
+                    span(e),
+                )
+            )
     return flags
 
 
@@ -211,11 +257,23 @@ def check_quotes(ctx: Context) -> list[Flag]:
             if ov > overlap:
                 best, overlap = aq, ov
         if best is not None and overlap >= 0.5:
-            flags.append(Flag("quote_altered", f"quotes “{q.text}” where the source quotes “{best.text}”",
-                              span(best), span(q)))
+            flags.append(
+                Flag(
+                    "quote_altered",
+                    f"quotes “{q.text}” where the source quotes “{best.text}”",
+                    span(best),
+                    span(q),
+                )
+            )
         elif f" {words} " in a_text:
-            flags.append(Flag("quote_fabricated", f"puts “{q.text}” in quotation marks; the source uses the words "
-                              "but never quotes them", None, span(q)))
+            flags.append(
+                Flag(
+                    "quote_fabricated",
+                    f"puts “{q.text}” in quotation marks; the source uses the words but never quotes them",
+                    None,
+                    span(q),
+                )
+            )
         else:
             src_q = ctx.src("quotes")
             detail = f"quotes “{q.text}”, which the source never quotes"
@@ -245,11 +303,23 @@ def check_attributions(ctx: Context) -> list[Flag]:
         named = [s for s in src if not (s.value <= {stem(p) for p in _PRONOUNS})]
         if named:
             s = named[0]
-            flags.append(Flag("attribution_changed", f"source attributes this to “{s.detail}”, rewrite to "
-                              f"“{m.detail}”", span(s), span(m)))
+            flags.append(
+                Flag(
+                    "attribution_changed",
+                    f"source attributes this to “{s.detail}”, rewrite to “{m.detail}”",
+                    span(s),
+                    span(m),
+                )
+            )
         elif not any(m.value & s.value for s in doc_attr):
-            flags.append(Flag("attribution_added", f"credits the claim to “{m.detail}”, a source the original "
-                              "does not cite for it", None, span(m)))
+            flags.append(
+                Flag(
+                    "attribution_added",
+                    f"credits the claim to “{m.detail}”, a source the original does not cite for it",
+                    None,
+                    span(m),
+                )
+            )
     return flags
 
 
@@ -263,10 +333,16 @@ def check_hedges(ctx: Context) -> list[Flag]:
     group_words = {stem(m.value) for m in group_hedges}
     missing = [h for h in src if stem(h.value) not in group_words]
     n_lost = len(src) - len(group_hedges)
-    for h in missing[:max(0, n_lost)]:
+    for h in missing[: max(0, n_lost)]:
         if _carrier(ctx, h) == ctx.j:
-            flags.append(Flag("hedge_removed", f"the source hedges this (“{h.text}”); the rewrite states it as "
-                              "fact", span(h), None))
+            flags.append(
+                Flag(
+                    "hedge_removed",
+                    f"the source hedges this (“{h.text}”); the rewrite states it as fact",
+                    span(h),
+                    None,
+                )
+            )
     if not src:
         doc_words = {stem(w) for w in content_stems(" ".join(s.text for s in ctx.a.sentences))}
         for m in ctx.mine("hedges"):
@@ -278,19 +354,28 @@ def check_hedges(ctx: Context) -> list[Flag]:
 def _carrier(ctx: Context, hedge: Mention) -> int:
     """The derived sentence (among the split group) that carries the hedged clause."""
     text = ctx.a.article.text
-    sent = next(ctx.a.sentences[i] for i in ctx.sources if ctx.a.sentences[i].start <= hedge.start
-                < ctx.a.sentences[i].end) if any(ctx.a.sentences[i].start <= hedge.start < ctx.a.sentences[i].end
-                                                 for i in ctx.sources) else None
+    sent = (
+        next(
+            ctx.a.sentences[i]
+            for i in ctx.sources
+            if ctx.a.sentences[i].start <= hedge.start < ctx.a.sentences[i].end
+        )
+        if any(ctx.a.sentences[i].start <= hedge.start < ctx.a.sentences[i].end for i in ctx.sources)
+        else None
+    )
     end = sent.end if sent else min(len(text), hedge.end + 200)
-    ctx_stems = set(content_stems(text[hedge.end:end])[:10])
+    ctx_stems = set(content_stems(text[hedge.end : end])[:10])
     scores = [(len(ctx_stems & set(ctx.b.tokens[k])), -k) for k in ctx.group]
     return -max(scores)[1]
 
 
 def check_intensifiers(ctx: Context) -> list[Flag]:
     src_text = " " + squash(" ".join(ctx.a.sentences[i].text for i in ctx.sources)) + " "
-    return [Flag("intensifier_added", f"adds “{m.text}”, which the source does not say", None, span(m))
-            for m in ctx.mine("intensifiers") if f" {m.value} " not in src_text]
+    return [
+        Flag("intensifier_added", f"adds “{m.text}”, which the source does not say", None, span(m))
+        for m in ctx.mine("intensifiers")
+        if f" {m.value} " not in src_text
+    ]
 
 
 def check_negation(ctx: Context) -> list[Flag]:
@@ -299,8 +384,14 @@ def check_negation(ctx: Context) -> list[Flag]:
     if len(mine) % 2 == len(src) % 2:
         return []
     if mine:
-        return [Flag("negation_changed", f"adds the negation “{mine[0].text}”", span(src[0]) if src else None,
-                     span(mine[0]))]
+        return [
+            Flag(
+                "negation_changed",
+                f"adds the negation “{mine[0].text}”",
+                span(src[0]) if src else None,
+                span(mine[0]),
+            )
+        ]
     return [Flag("negation_changed", f"drops the source's negation “{src[0].text}”", span(src[0]), None)]
 
 
@@ -311,6 +402,12 @@ def check_lists(ctx: Context) -> list[Flag]:
     for m in ctx.mine("lists"):
         novel = [item for item in m.value if content_stems(item) and not set(content_stems(item)) <= a_stems]
         if len(novel) >= 2:
-            flags.append(Flag("specifics_added", "spells out " + ", ".join(f"“{x}”" for x in novel)
-                              + ", which the source does not name", None, span(m)))
+            flags.append(
+                Flag(
+                    "specifics_added",
+                    "spells out " + ", ".join(f"“{x}”" for x in novel) + ", which the source does not name",
+                    None,
+                    span(m),
+                )
+            )
     return flags

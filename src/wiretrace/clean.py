@@ -43,7 +43,8 @@ _CREDIT_LINE = re.compile(
 )
 
 _AD = re.compile(
-    r"^[-–—*\s]*(?:advertisement|advert|sponsored(?: content)?|ad|ads|story continues below(?: advertisement)?|"
+    r"^[-–—*\s]*(?:advertisement|advert|sponsored(?: content)?|ad|ads|"
+    r"story continues below(?: advertisement)?|"
     r"scroll (?:down )?to continue(?: with content)?|continue reading(?: below)?|promoted)[-–—*\s]*$",
     re.IGNORECASE,
 )
@@ -147,8 +148,9 @@ def clean(text: str, title: str | None = None) -> tuple[list[Block], list[str]]:
         if m and m.start() > body_start:
             credits.append(canonical_wire(m.group("w1") or m.group("w2")))
             body_end = m.start()
-            suffix = Block(m.start() + (len(m.group(0)) - len(m.group(0).lstrip())), end, "boilerplate",
-                           "credit line")
+            suffix = Block(
+                m.start() + (len(m.group(0)) - len(m.group(0).lstrip())), end, "boilerplate", "credit line"
+            )
         if body_end > body_start:
             blocks.append(Block(body_start, body_end, "body"))
             seen_body = True

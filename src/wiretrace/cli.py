@@ -26,13 +26,19 @@ def _date(value: str):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="wiretrace", description="Find copies and rewrites of news stories and "
-                                "show, claim by claim, what each rewrite kept, changed, dropped or invented.")
+    p = argparse.ArgumentParser(
+        prog="wiretrace",
+        description="Find copies and rewrites of news stories and "
+        "show, claim by claim, what each rewrite kept, changed, dropped or invented.",
+    )
     p.add_argument("--version", action="version", version=f"wiretrace {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
-    c = sub.add_parser("compare", help="compare a derived article (B) against its source (A)",
-                       description="Compare B (derived) against A (source): labels per sentence, flags, relation, "
-                                   "and which side looks original. A or B may be '-' for standard input.")
+    c = sub.add_parser(
+        "compare",
+        help="compare a derived article (B) against its source (A)",
+        description="Compare B (derived) against A (source): labels per sentence, flags, relation, "
+        "and which side looks original. A or B may be '-' for standard input.",
+    )
     c.add_argument("a", help="source article: .txt/.md, .html, .json (news-please or passim), or -")
     c.add_argument("b", help="derived article, same formats")
     c.add_argument("--format", "-f", choices=FORMATS, default="text")
@@ -73,8 +79,7 @@ def _compare(args: argparse.Namespace) -> int:
     elif args.format == "md":
         out = result.to_markdown()
     else:
-        color = {"always": True, "never": False}.get(args.color,
-                                                     sys.stdout.isatty() and args.output is None)
+        color = {"always": True, "never": False}.get(args.color, sys.stdout.isatty() and args.output is None)
         from .report.terminal import render_summary
 
         out = render_summary(result, color=color)

@@ -83,7 +83,7 @@ def compare(a: ArticleLike, b: ArticleLike) -> Comparison:
 
 def compare_documents(da: Document, db: Document) -> Comparison:
     vectors = embed([s.text for s in da.sentences] + [s.text for s in db.sentences])
-    va, vb = vectors[: len(da.sentences)], vectors[len(da.sentences):]
+    va, vb = vectors[: len(da.sentences)], vectors[len(da.sentences) :]
     forward = align.build(da, db, vectors=(va, vb))
     backward = forward.transpose(da, db)
     b_res = diff_derived(da, db, forward)
@@ -132,7 +132,8 @@ def _stats(c: Comparison, b_cov, a_cov, doc_cos: float) -> dict:
         "b_verbatim": round(b_cov.verbatim, 3),
         "document_cosine": doc_cos,
         "labels": labels,
-        "a_labels": {k: sum(r.label == k for r in c.a_results) for k in ("kept", "omitted", "boilerplate",
-                                                                             "headline")},
+        "a_labels": {
+            k: sum(r.label == k for r in c.a_results) for k in ("kept", "omitted", "boilerplate", "headline")
+        },
         "flags": flags,
     }

@@ -58,7 +58,9 @@ def diff_derived(a: Document, b: Document, al: Alignment) -> list[SentenceResult
     results = []
     for j, sent in enumerate(b.sentences):
         if sent.kind == "boilerplate":
-            results.append(SentenceResult(sent, "boilerplate", notes=[{"type": "reason", "detail": sent.reason}]))
+            results.append(
+                SentenceResult(sent, "boilerplate", notes=[{"type": "reason", "detail": sent.reason}])
+            )
             continue
         lk = links[j]
         exact = a_squashed.get(squash(sent.text))
@@ -67,16 +69,31 @@ def diff_derived(a: Document, b: Document, al: Alignment) -> list[SentenceResult
             results.append(SentenceResult(sent, label, [exact], 1.0, support=1.0))
         elif sent.kind == "headline":  # title case and telegraphic: link it, do not fact-check it
             linked = lk is not None and lk.similarity >= LINK_MIN
-            results.append(SentenceResult(sent, "headline", list(lk.sources) if linked else [],
-                                          _round(lk.similarity) if lk else None))
+            results.append(
+                SentenceResult(
+                    sent,
+                    "headline",
+                    list(lk.sources) if linked else [],
+                    _round(lk.similarity) if lk else None,
+                )
+            )
         elif lk is None or lk.similarity < LINK_MIN:
             results.append(SentenceResult(sent, "added", [], _round(lk.similarity) if lk else None))
         else:
             ev = found[j]
             p = support_probability(ev.features)
             label, flags = _decide(a, b, lk, p, ev.flags)
-            results.append(SentenceResult(sent, label, list(lk.sources) if label != "added" else [],
-                                          _round(lk.similarity), flags, ev.notes, round(p, 3)))
+            results.append(
+                SentenceResult(
+                    sent,
+                    label,
+                    list(lk.sources) if label != "added" else [],
+                    _round(lk.similarity),
+                    flags,
+                    ev.notes,
+                    round(p, 3),
+                )
+            )
     return results
 
 
@@ -91,8 +108,9 @@ def _decide(a: Document, b: Document, lk: Link, p: float, flags: list[Flag]) -> 
     start = min(s for s, _ in novel)
     end = max(e for _, e in novel)
     words = ", ".join(f"“{b.article.text[s:e]}”" for s, e in novel[:6])
-    return "altered", [Flag("specifics_added", f"adds wording the source does not support: {words}", None,
-                            (start, end))]
+    return "altered", [
+        Flag("specifics_added", f"adds wording the source does not support: {words}", None, (start, end))
+    ]
 
 
 def _novel_words(a: Document, b: Document, j: int) -> list[tuple[int, int]]:
@@ -100,9 +118,11 @@ def _novel_words(a: Document, b: Document, j: int) -> list[tuple[int, int]]:
 
     doc = {t for toks in a.tokens for t in toks}
     sent = b.sentences[j]
-    return [(sent.start + m.start(), sent.start + m.end()) for m in WORD.finditer(sent.text)
-            if m.group(0).lower() not in STOPWORDS and len(m.group(0)) > 1
-            and stem(m.group(0).lower()) not in doc]
+    return [
+        (sent.start + m.start(), sent.start + m.end())
+        for m in WORD.finditer(sent.text)
+        if m.group(0).lower() not in STOPWORDS and len(m.group(0)) > 1 and stem(m.group(0).lower()) not in doc
+    ]
 
 
 def diff_source(a: Document, derived: list[SentenceResult]) -> list[SentenceResult]:

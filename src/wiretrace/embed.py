@@ -40,7 +40,9 @@ class StaticEmbedder:
         if not texts:
             return out
         # model2vec cuts text at max_tokens x the median token length (6 characters) before tokenising.
-        encodings = self.tokenizer.encode_batch([t[: max_tokens * 6] for t in texts], add_special_tokens=False)
+        encodings = self.tokenizer.encode_batch(
+            [t[: max_tokens * 6] for t in texts], add_special_tokens=False
+        )
         for row, enc in enumerate(encodings):
             ids = [i for i in enc.ids[:max_tokens] if i not in self.special]
             if not ids:

@@ -64,8 +64,10 @@ _FRACTION = re.compile(
 )
 _MULTIPLE = re.compile(r"\b(doubl|tripl|quadrupl|halv)(?:e|ed|es|ing)\b", re.IGNORECASE)
 _WORDNUM = re.compile(
-    r"\b(?P<w>" + "|".join(sorted(k for k in NUMBER_WORDS if k not in ("single", "pair", "twice", "thrice",
-                                                                          "double", "triple")))
+    r"\b(?P<w>"
+    + "|".join(
+        sorted(k for k in NUMBER_WORDS if k not in ("single", "pair", "twice", "thrice", "double", "triple"))
+    )
     + r")(?:[\s-]+(?P<w2>one|two|three|four|five|six|seven|eight|nine))?"
     r"(?:\s+(?P<scale>hundred|thousand|million|billion|trillion))?\b",
     re.IGNORECASE,
@@ -91,21 +93,67 @@ _DATE = re.compile(
     rf"|(?P<y>(?:in|since|by|of|until|from|during)\s+(?:19|20)\d\d)\b)",
     re.IGNORECASE,
 )
-_MONTH_ONLY_AMBIGUOUS = {"may", "march", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "oct", "nov",
-                         "dec", "sept"}
+_MONTH_ONLY_AMBIGUOUS = {
+    "may",
+    "march",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "oct",
+    "nov",
+    "dec",
+    "sept",
+}
 
 _QUOTE = re.compile(r"[“\"](?P<q>[^”\"]{1,400}?)[”\"]|(?<![\w])‘(?P<q2>[^’]{1,200}?)’(?!\w)")
 _CAP = re.compile(r"[A-Z][\w’'.-]*|[A-Z]{2,}")
 _ENTITY_JOIN = {"of", "the", "de", "du", "van", "von", "al", "bin", "la", "del", "for", "and"}
-_TITLE_WORDS = {"president", "prime", "minister", "leader", "chancellor", "king", "queen", "general", "senator",
-                "governor", "mayor", "secretary", "chairman", "ceo", "director", "spokesman", "spokeswoman",
-                "mr", "mrs", "ms", "dr", "sir", "lord", "pope", "judge", "officer", "chief", "gen", "sen",
-                "rep", "gov", "prof"}
+_TITLE_WORDS = {
+    "president",
+    "prime",
+    "minister",
+    "leader",
+    "chancellor",
+    "king",
+    "queen",
+    "general",
+    "senator",
+    "governor",
+    "mayor",
+    "secretary",
+    "chairman",
+    "ceo",
+    "director",
+    "spokesman",
+    "spokeswoman",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "sir",
+    "lord",
+    "pope",
+    "judge",
+    "officer",
+    "chief",
+    "gen",
+    "sen",
+    "rep",
+    "gov",
+    "prof",
+}
 _NEG_CONTRACTION = re.compile(r"n['’]t\b", re.IGNORECASE)
 _ACCORDING = re.compile(r"\baccording to\s+(?P<src>(?:[\w’'-]+\s*){1,6})", re.IGNORECASE)
 _ATTR_BEFORE = re.compile(
     r"(?P<src>(?:[\w’'-]+\s+){0,6}?[\w’'-]+)\s+(?:(?:has|have|had|also|further|now|previously|reportedly)\s+)?"
-    r"(?P<verb>" + "|".join(sorted(ATTRIBUTION_VERBS | WEAK_ATTRIBUTION_VERBS, key=len, reverse=True)) + r")\b",
+    r"(?P<verb>"
+    + "|".join(sorted(ATTRIBUTION_VERBS | WEAK_ATTRIBUTION_VERBS, key=len, reverse=True))
+    + r")\b",
     re.IGNORECASE,
 )
 _LIST = re.compile(
@@ -132,7 +180,7 @@ def extract(text: str, offset: int = 0, published: date | None = None, headline:
 
 
 def _is_approx(text: str, start: int) -> bool:
-    return bool(_APPROX_BEFORE.search(text[max(0, start - 24):start]))
+    return bool(_APPROX_BEFORE.search(text[max(0, start - 24) : start]))
 
 
 def _numbers(text: str, offset: int) -> list[Mention]:
@@ -176,7 +224,9 @@ def _numbers(text: str, offset: int) -> list[Mention]:
         w = m.group("w").lower()
         if w in ("one",) and not m.group("scale"):
             continue  # "one of the", "no one": too often not a quantity
-        if re.search(r"\b(?:the|these|those|all)\s+$", text[max(0, m.start() - 8):m.start()], re.IGNORECASE):
+        if re.search(
+            r"\b(?:the|these|those|all)\s+$", text[max(0, m.start() - 8) : m.start()], re.IGNORECASE
+        ):
             continue  # "the two countries" refers back; it is not a claim about a number
         value = NUMBER_WORDS[w] + (NUMBER_WORDS[m.group("w2").lower()] if m.group("w2") else 0)
         if m.group("scale"):
@@ -196,14 +246,21 @@ def quantities_match(b: Quantity, a: Quantity) -> bool:
     if b.kind == "vague" or a.kind == "vague":
         x, y = max(b.value, 1), max(a.value, 1)
         return 1 <= max(x, y) / min(x, y) < 1000 and min(x, y) >= min(b.value, a.value)
-    if {b.kind, a.kind} <= {"fraction", "percent"} or b.kind == a.kind or {b.kind, a.kind} <= {"count", "money"}:
+    if (
+        {b.kind, a.kind} <= {"fraction", "percent"}
+        or b.kind == a.kind
+        or {b.kind, a.kind} <= {"count", "money"}
+    ):
         tol = 0.1 if (a.approx or b.approx or "fraction" in (a.kind, b.kind)) else 1e-9
         return abs(b.value - a.value) <= tol * max(abs(a.value), abs(b.value), 1e-9)
     return False
 
 
 def quantity_supported(b: Quantity, source: list[Quantity]) -> bool:
-    """True when ``b`` equals a source quantity or a ratio of two source counts ("5,000 of 15,000" = a third)."""
+    """True when ``b`` equals a source quantity or a ratio of two source counts.
+
+    "nearly a third" is supported by "nearly 5,000 of 15,000".
+    """
     if any(quantities_match(b, a) for a in source):
         return True
     if b.kind in ("fraction", "percent"):
@@ -331,20 +388,29 @@ def _entities(text: str, offset: int) -> list[Mention]:
         j = i + 1
         while j < len(toks):
             nxt = toks[j].group(0)
-            gap = text[toks[j - 1].end():toks[j].start()]
+            gap = text[toks[j - 1].end() : toks[j].start()]
             if gap.strip() not in ("", "-"):
                 break
             if _CAP.match(nxt):
                 j += 1
-            elif nxt.lower() in _ENTITY_JOIN and j + 1 < len(toks) and _CAP.match(toks[j + 1].group(0)) \
-                    and nxt.lower() != "and":
+            elif (
+                nxt.lower() in _ENTITY_JOIN
+                and j + 1 < len(toks)
+                and _CAP.match(toks[j + 1].group(0))
+                and nxt.lower() != "and"
+            ):
                 j += 2
             else:
                 break
         span_toks = toks[i:j]
         # Drop a leading sentence-initial common word ("The", "During", "Analysts").
-        while span_toks and span_toks[0].start() == _first_word_start(text) and (
-            span_toks[0].group(0).lower() in STOPWORDS or (len(span_toks) == 1 and not _known(span_toks[0].group(0)))
+        while (
+            span_toks
+            and span_toks[0].start() == _first_word_start(text)
+            and (
+                span_toks[0].group(0).lower() in STOPWORDS
+                or (len(span_toks) == 1 and not _known(span_toks[0].group(0)))
+            )
         ):
             span_toks = span_toks[1:]
         while span_toks and span_toks[-1].group(0).lower() in STOPWORDS | _ENTITY_JOIN:
@@ -381,7 +447,7 @@ def entity_key(surface: str) -> frozenset[str]:
     joined = " ".join(words)
     for demonym, place in DEMONYMS.items():
         if joined == demonym or joined.startswith(demonym + " "):
-            words = place.split() + words[len(demonym.split()):]
+            words = place.split() + words[len(demonym.split()) :]
             break
     return frozenset(w for w in words if w not in _TITLE_WORDS and w not in STOPWORDS)
 
@@ -405,22 +471,34 @@ def _attributions(text: str, offset: int) -> list[Mention]:
     for m in _ACCORDING.finditer(text):
         src = _trim_source(m.group("src"))
         if src:
-            out.append(Mention("attribution", m.start() + offset, m.end() + offset, m.group(0).strip(),
-                               _source_key(src), src))
+            out.append(
+                Mention(
+                    "attribution",
+                    m.start() + offset,
+                    m.end() + offset,
+                    m.group(0).strip(),
+                    _source_key(src),
+                    src,
+                )
+            )
     for m in _ATTR_BEFORE.finditer(text):
         verb = m.group("verb").lower()
         if verb == "according":
             continue
         if verb in WEAK_ATTRIBUTION_VERBS:
             before = m.group("src").split()[-1].lower()
-            after = text[m.end():m.end() + 12].lower().split()
-            if before in NOUN_MARKERS or (after and after[0] in ("of", "by", "from", "for", "in", "and", "on")):
+            after = text[m.end() : m.end() + 12].lower().split()
+            if before in NOUN_MARKERS or (
+                after and after[0] in ("of", "by", "from", "for", "in", "and", "on")
+            ):
                 continue
         src = _trim_source(m.group("src"), from_right=True)
         if not src:
             continue
         s = m.start("src") + m.group("src").rfind(src)
-        out.append(Mention("attribution", s + offset, m.end() + offset, text[s:m.end()], _source_key(src), src))
+        out.append(
+            Mention("attribution", s + offset, m.end() + offset, text[s : m.end()], _source_key(src), src)
+        )
     return out
 
 
@@ -431,10 +509,7 @@ def _trim_source(src: str, from_right: bool = False) -> str:
     parts = _SOURCE_STOP.split(src)
     src = (parts[-1] if from_right else parts[0]).strip(" ,")
     words = src.split()
-    if from_right:
-        words = words[-5:]
-    else:
-        words = words[:6]
+    words = words[-5:] if from_right else words[:6]
     src = " ".join(words)
     if not src or all(w.lower() in STOPWORDS for w in words):
         return ""
@@ -447,28 +522,42 @@ def _source_key(src: str) -> frozenset[str]:
     return frozenset(stem(w) for w in re.findall(r"[^\W_]+", src.lower()) if w not in STOPWORDS)
 
 
-def _lexical(text: str, offset: int, kind: str, vocab: frozenset[str], phrases: tuple[str, ...]) -> list[Mention]:
-    out = [Mention(kind, m.start() + offset, m.end() + offset, m.group(0), m.group(0).lower())
-           for m in WORD.finditer(text) if m.group(0).lower() in vocab]
+def _lexical(
+    text: str, offset: int, kind: str, vocab: frozenset[str], phrases: tuple[str, ...]
+) -> list[Mention]:
+    out = [
+        Mention(kind, m.start() + offset, m.end() + offset, m.group(0), m.group(0).lower())
+        for m in WORD.finditer(text)
+        if m.group(0).lower() in vocab
+    ]
     low = text.lower()
     for p in phrases:
         for m in re.finditer(r"\b" + re.escape(p) + r"\b", low):
-            out.append(Mention(kind, m.start() + offset, m.end() + offset, text[m.start():m.end()], p))
+            out.append(Mention(kind, m.start() + offset, m.end() + offset, text[m.start() : m.end()], p))
     return out
 
 
 def _negations(text: str, offset: int) -> list[Mention]:
-    out = [Mention("negation", m.start() + offset, m.end() + offset, m.group(0), m.group(0).lower())
-           for m in WORD.finditer(text) if m.group(0).lower() in NEGATIONS]
-    out += [Mention("negation", m.start() + offset, m.end() + offset, m.group(0), "n't")
-            for m in _NEG_CONTRACTION.finditer(text)]
+    out = [
+        Mention("negation", m.start() + offset, m.end() + offset, m.group(0), m.group(0).lower())
+        for m in WORD.finditer(text)
+        if m.group(0).lower() in NEGATIONS
+    ]
+    out += [
+        Mention("negation", m.start() + offset, m.end() + offset, m.group(0), "n't")
+        for m in _NEG_CONTRACTION.finditer(text)
+    ]
     return out
 
 
 def _lists(text: str, offset: int) -> list[Mention]:
     out = []
     for m in _LIST.finditer(text):
-        items = [x.strip() for x in re.split(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", m.group("items")) if x.strip()]
+        items = [
+            x.strip()
+            for x in re.split(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", m.group("items"))
+            if x.strip()
+        ]
         if len(items) >= 3:
             out.append(Mention("list", m.start() + offset, m.end() + offset, m.group(0), tuple(items)))
     return out

@@ -11,20 +11,40 @@ import unicodedata
 from collections import Counter
 
 _PROFILES = {
-    "en": ["the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "with", "as", "was", "by", "at", "from", "said", "has", "have", "it", "are", "be", "this", "an", "not"],
-    "fr": ["le", "la", "les", "de", "des", "du", "et", "est", "un", "une", "en", "que", "qui", "dans", "pour", "pas", "sur", "au", "aux", "avec", "par", "il", "elle", "ont"],
-    "de": ["der", "die", "das", "und", "ist", "nicht", "ein", "eine", "zu", "den", "von", "mit", "sich", "des", "auf", "für", "im", "dem", "auch", "es", "wurde", "sind"],
-    "es": ["el", "la", "los", "las", "de", "del", "y", "en", "que", "un", "una", "por", "con", "para", "es", "se", "no", "al", "lo", "como", "su", "más", "pero", "fue", "ha"],
-    "it": ["il", "lo", "la", "gli", "le", "di", "del", "della", "e", "che", "un", "una", "per", "con", "non", "è", "sono", "da", "al", "nel", "si", "ha", "anche", "come"],
-    "pt": ["o", "a", "os", "as", "de", "do", "da", "dos", "das", "e", "que", "um", "uma", "em", "no", "na", "para", "com", "não", "por", "se", "foi", "ao", "mais", "como"],
-    "nl": ["de", "het", "een", "en", "van", "in", "is", "dat", "op", "te", "zijn", "voor", "met", "niet", "aan", "er", "ook", "als", "bij", "door", "werd", "naar"],
-    "sv": ["och", "att", "det", "som", "en", "på", "är", "av", "för", "med", "till", "den", "har", "inte", "om", "ett", "var", "jag", "men", "från"],
-    "pl": ["i", "w", "na", "z", "że", "do", "się", "nie", "jest", "to", "o", "jak", "po", "przez", "dla", "od", "za", "co", "ale"],
-    "id": ["yang", "dan", "di", "ini", "itu", "dengan", "untuk", "dari", "dalam", "tidak", "akan", "pada", "juga", "ke", "ada", "oleh", "karena"],
-    "tr": ["ve", "bir", "bu", "da", "de", "için", "ile", "olarak", "çok", "daha", "gibi", "ama", "olan", "ne", "en", "sonra", "kadar"],
+    "en": (
+        "the of and to in a is that for on with as was by at from said has have it are be this an not"
+    ).split(),
+    "fr": (
+        "le la les de des du et est un une en que qui dans pour pas sur au aux avec par il elle ont"
+    ).split(),
+    "de": (
+        "der die das und ist nicht ein eine zu den von mit sich des auf für im dem auch es wurde sind"
+    ).split(),
+    "es": (
+        "el la los las de del y en que un una por con para es se no al lo como su más pero fue ha"
+    ).split(),
+    "it": ("il lo la gli le di del della e che un una per con non è sono da al nel si ha anche come").split(),
+    "pt": ("o a os as de do da dos das e que um uma em no na para com não por se foi ao mais como").split(),
+    "nl": ("de het een en van in is dat op te zijn voor met niet aan er ook als bij door werd naar").split(),
+    "sv": ("och att det som en på är av för med till den har inte om ett var jag men från").split(),
+    "pl": ("i w na z że do się nie jest to o jak po przez dla od za co ale").split(),
+    "id": ("yang dan di ini itu dengan untuk dari dalam tidak akan pada juga ke ada oleh karena").split(),
+    "tr": ("ve bir bu da de için ile olarak çok daha gibi ama olan ne en sonra kadar").split(),
 }
-_SCRIPTS = {"CYRILLIC": "ru", "ARABIC": "ar", "GREEK": "el", "HEBREW": "he", "DEVANAGARI": "hi", "HANGUL": "ko",
-            "HIRAGANA": "ja", "KATAKANA": "ja", "CJK": "zh", "THAI": "th", "BENGALI": "bn", "TAMIL": "ta"}
+_SCRIPTS = {
+    "CYRILLIC": "ru",
+    "ARABIC": "ar",
+    "GREEK": "el",
+    "HEBREW": "he",
+    "DEVANAGARI": "hi",
+    "HANGUL": "ko",
+    "HIRAGANA": "ja",
+    "KATAKANA": "ja",
+    "CJK": "zh",
+    "THAI": "th",
+    "BENGALI": "bn",
+    "TAMIL": "ta",
+}
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 

@@ -60,7 +60,9 @@ def entity_overlap(a: Document, b: Document) -> float:
     return len(ka & kb) / min(len(ka), len(kb))
 
 
-def decide_relation(a: Document, b: Document, b_cov: Coverage, a_cov: Coverage, doc_cosine: float) -> Relation:
+def decide_relation(
+    a: Document, b: Document, b_cov: Coverage, a_cov: Coverage, doc_cosine: float
+) -> Relation:
     derived_side = b_cov if b_cov.derived >= a_cov.derived else a_cov
     share = derived_side.derived
     if share >= DERIVED_MIN:
@@ -79,23 +81,45 @@ def _style(doc: Document) -> dict[str, int]:
     return {
         "hedges": sum(len(doc.facts[i].hedges) for i in body),
         "intensifiers": sum(len(doc.facts[i].intensifiers) for i in body),
-        "page_junk": len({s.reason for s in doc.sentences if s.kind == "boilerplate"
-                          and s.reason in ("ad slot", "related link", "prompt", "repeated headline")}),
+        "page_junk": len(
+            {
+                s.reason
+                for s in doc.sentences
+                if s.kind == "boilerplate"
+                and s.reason in ("ad slot", "related link", "prompt", "repeated headline")
+            }
+        ),
     }
 
 
-def decide_direction(a: Document, b: Document, rel: Relation, b_res: list[SentenceResult],
-                     a_res: list[SentenceResult], b_cov: Coverage, a_cov: Coverage) -> Direction:
+def decide_direction(
+    a: Document,
+    b: Document,
+    rel: Relation,
+    b_res: list[SentenceResult],
+    a_res: list[SentenceResult],
+    b_cov: Coverage,
+    a_cov: Coverage,
+) -> Direction:
     """Weigh the evidence for each side being the original; positive scores favour ``a``."""
     if rel.type in ("unrelated", "same_event"):
-        return Direction("unknown", 0.0, ("the texts were written independently" if rel.type == "same_event"
-                                          else "the texts are not related",))
+        return Direction(
+            "unknown",
+            0.0,
+            (
+                "the texts were written independently"
+                if rel.type == "same_event"
+                else "the texts are not related",
+            ),
+        )
     score, evidence = 0.0, []
     pa, pb = a.article.published, b.article.published
     if pa and pb and pa != pb:
         earlier = "a" if pa < pb else "b"
         score += 3.0 if earlier == "a" else -3.0
-        evidence.append(f"{earlier} was published first ({min(pa, pb).isoformat()} vs {max(pa, pb).isoformat()})")
+        evidence.append(
+            f"{earlier} was published first ({min(pa, pb).isoformat()} vs {max(pa, pb).isoformat()})"
+        )
     ca, cb = set(a.credits), set(b.credits)
     if ca - cb and not cb:
         score += 2.0
@@ -113,20 +137,30 @@ def decide_direction(a: Document, b: Document, rel: Relation, b_res: list[Senten
         evidence.append(f"{junkier} carries more page furniture (ads, related links, repeated headline)")
     flags_b = _count_flags(b_res)
     flags_a = _count_flags(a_res)
-    invent_b = flags_b.get("quote_fabricated", 0) + flags_b.get("intensifier_added", 0) + flags_b.get(
-        "hedge_removed", 0)
-    invent_a = flags_a.get("quote_fabricated", 0) + flags_a.get("intensifier_added", 0) + flags_a.get(
-        "hedge_removed", 0)
+    invent_b = (
+        flags_b.get("quote_fabricated", 0)
+        + flags_b.get("intensifier_added", 0)
+        + flags_b.get("hedge_removed", 0)
+    )
+    invent_a = (
+        flags_a.get("quote_fabricated", 0)
+        + flags_a.get("intensifier_added", 0)
+        + flags_a.get("hedge_removed", 0)
+    )
     if invent_a != invent_b:
         score += 0.3 * max(-4, min(4, invent_b - invent_a))
         side = "b" if invent_b > invent_a else "a"
-        evidence.append(f"{side} sharpens the other's wording (fabricated quotes, intensifiers, removed hedges)")
+        evidence.append(
+            f"{side} sharpens the other's wording (fabricated quotes, intensifiers, removed hedges)"
+        )
     contained = b_cov.derived - a_cov.derived
     if abs(contained) >= 0.15:
         score += 1.5 * contained
         inner = "b" if contained > 0 else "a"
-        evidence.append(f"{inner} is contained in the other ({max(b_cov.derived, a_cov.derived):.0%} of it "
-                        f"vs {min(b_cov.derived, a_cov.derived):.0%} the other way)")
+        evidence.append(
+            f"{inner} is contained in the other ({max(b_cov.derived, a_cov.derived):.0%} of it "
+            f"vs {min(b_cov.derived, a_cov.derived):.0%} the other way)"
+        )
     confidence = round(1.0 / (1.0 + math.exp(-abs(score))) * 2 - 1, 3)
     original = "a" if score > 0.5 else "b" if score < -0.5 else "unknown"
     if not evidence:
@@ -149,14 +183,26 @@ def findings(a: Document, b: Document, rel: Relation, direction: Direction) -> l
     out = []
     missing = [c for c in orig.credits if c not in deriv.credits]
     if orig.credits and not deriv.credits:
-        out.append({"type": "uncredited_reuse",
-                    "detail": f"{oname} carries the {', '.join(orig.credits)} credit; {dname} reuses its text "
-                              "without any credit"})
+        out.append(
+            {
+                "type": "uncredited_reuse",
+                "detail": f"{oname} carries the {', '.join(orig.credits)} credit; {dname} reuses its text "
+                "without any credit",
+            }
+        )
     elif missing:
-        out.append({"type": "uncredited_reuse",
-                    "detail": f"{dname} drops the {', '.join(missing)} credit that {oname} carries"})
+        out.append(
+            {
+                "type": "uncredited_reuse",
+                "detail": f"{dname} drops the {', '.join(missing)} credit that {oname} carries",
+            }
+        )
     shared = [c for c in orig.credits if c in deriv.credits]
     if shared:
-        out.append({"type": "credited_syndication",
-                    "detail": f"{dname} credits {', '.join(shared)}, as {oname} does"})
+        out.append(
+            {
+                "type": "credited_syndication",
+                "detail": f"{dname} credits {', '.join(shared)}, as {oname} does",
+            }
+        )
     return out

@@ -20,7 +20,7 @@ _NEXT_START = re.compile(r"\s+([\"“‘'(\[]?)(\S)")
 def _is_abbreviation(text: str, dot: int) -> bool:
     """True when the full stop at ``dot`` closes an abbreviation or an initial, not a sentence."""
     j = dot
-    while j > 0 and not text[j - 1].isspace() and text[j - 1] not in "\"“(":
+    while j > 0 and not text[j - 1].isspace() and text[j - 1] not in '"“(':
         j -= 1
     word = text[j:dot].lower().rstrip(".")
     if not word:

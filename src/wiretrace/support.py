@@ -16,10 +16,25 @@ from .align import Link
 from .model import Document, Flag
 
 FEATURES = (
-    "cosine", "containment", "doc_containment", "bigram_containment", "novel_share", "novel_count",
-    "unsupported_numbers", "changed_numbers", "novel_entities", "negation_mismatch", "quote_flags",
-    "date_conflict", "reverse_containment", "length_log", "length_ratio", "intensifiers_added",
-    "hedge_flags", "attribution_flags", "list_specifics",
+    "cosine",
+    "containment",
+    "doc_containment",
+    "bigram_containment",
+    "novel_share",
+    "novel_count",
+    "unsupported_numbers",
+    "changed_numbers",
+    "novel_entities",
+    "negation_mismatch",
+    "quote_flags",
+    "date_conflict",
+    "reverse_containment",
+    "length_log",
+    "length_ratio",
+    "intensifiers_added",
+    "hedge_flags",
+    "attribution_flags",
+    "list_specifics",
 )
 
 
@@ -35,9 +50,23 @@ def features(a: Document, b: Document, link: Link, flags: list[Flag]) -> dict[st
     novel = bset - doc
     b_bi = _bigrams(btoks)
     src_bi = set().union(*(_bigrams(a.tokens[i]) for i in link.sources))
-    count = {t: 0 for t in ("number_changed", "specifics_added", "entity_changed", "negation_changed",
-                            "date_changed", "intensifier_added", "hedge_removed", "hedge_added",
-                            "attribution_added", "attribution_changed", "quote_fabricated", "quote_altered")}
+    count = {
+        t: 0
+        for t in (
+            "number_changed",
+            "specifics_added",
+            "entity_changed",
+            "negation_changed",
+            "date_changed",
+            "intensifier_added",
+            "hedge_removed",
+            "hedge_added",
+            "attribution_added",
+            "attribution_changed",
+            "quote_fabricated",
+            "quote_altered",
+        )
+    }
     for f in flags:
         if f.type in count:
             count[f.type] += 1
@@ -78,7 +107,8 @@ def support_probability(feats: dict[str, float]) -> float:
     """P(the sentence is supported by its linked source), from the shipped logistic model."""
     model = _model()
     z = model["intercept"]
-    for name, weight, mean, scale in zip(model["features"], model["coef"], model["mean"], model["scale"],
-                                         strict=True):
+    for name, weight, mean, scale in zip(
+        model["features"], model["coef"], model["mean"], model["scale"], strict=True
+    ):
         z += weight * (feats[name] - mean) / scale
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))

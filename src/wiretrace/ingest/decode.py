@@ -6,8 +6,13 @@ import codecs
 
 from ..errors import InputError
 
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 def decode(data: bytes, where: str) -> tuple[str, str]:
@@ -19,7 +24,9 @@ def decode(data: bytes, where: str) -> tuple[str, str]:
             try:
                 return data.decode(enc), enc
             except UnicodeDecodeError as e:
-                raise InputError(where, f"starts with a {enc} byte-order mark but is not valid {enc}: {e}") from None
+                raise InputError(
+                    where, f"starts with a {enc} byte-order mark but is not valid {enc}: {e}"
+                ) from None
     if _looks_binary(data):
         raise InputError(where, "looks like a binary file (control bytes), not text, HTML or JSON")
     try:

@@ -53,8 +53,11 @@ def read_bytes(path: Path | str) -> bytes:
             raise InputError(where, "is a folder; compare takes two files")
         size = p.stat().st_size
         if size > MAX_BYTES:
-            raise InputError(where, f"is {size / 2**20:.1f} MiB; one article may be at most "
-                                    f"{MAX_BYTES // 2**20} MiB (is this a whole corpus? use `wiretrace index`)")
+            raise InputError(
+                where,
+                f"is {size / 2**20:.1f} MiB; one article may be at most "
+                f"{MAX_BYTES // 2**20} MiB (is this a whole corpus? use `wiretrace index`)",
+            )
         try:
             data = p.read_bytes()
         except OSError as e:
@@ -87,8 +90,10 @@ def parse_text(text: str, where: str = "<text>", name: str = "") -> Article:
                 raise InputError(where, f"is not valid JSON (line {e.lineno}: {e.msg})") from None
         else:
             return from_record(record, where)
-    if name.endswith((".html", ".htm", ".xhtml")) or head.startswith(("<!doctype html", "<html")) or (
-        "<body" in head or "<p>" in head
+    if (
+        name.endswith((".html", ".htm", ".xhtml"))
+        or head.startswith(("<!doctype html", "<html"))
+        or ("<body" in head or "<p>" in head)
     ):
         return from_html(text, where)
     return from_plain(text, where)
@@ -116,7 +121,9 @@ def from_record(record: object, where: str) -> Article:
         record = record[0]
     if not isinstance(record, dict):
         raise InputError(where, "JSON must be one object with the article's fields")
-    body = next((record[k] for k in ("maintext", "text", "content", "body", "article") if record.get(k)), None)
+    body = next(
+        (record[k] for k in ("maintext", "text", "content", "body", "article") if record.get(k)), None
+    )
     if not isinstance(body, str) or not body.strip():
         raise InputError(where, "JSON has no article text (expected 'maintext', 'text', 'content' or 'body')")
     title = record.get("title") if isinstance(record.get("title"), str) else None
@@ -126,22 +133,33 @@ def from_record(record: object, where: str) -> Article:
         text = f"{title}\n\n{body}" if title else body
     published = parse_date(record.get("date_publish") or record.get("date") or record.get("published"))
     source = record.get("source_domain") or record.get("series") or record.get("source")
-    return Article(text=text, title=title, published=published, source=source if isinstance(source, str) else None,
-                   url=record.get("url") if isinstance(record.get("url"), str) else None,
-                   id=str(record.get("id") or ""))
+    return Article(
+        text=text,
+        title=title,
+        published=published,
+        source=source if isinstance(source, str) else None,
+        url=record.get("url") if isinstance(record.get("url"), str) else None,
+        id=str(record.get("id") or ""),
+    )
 
 
 def from_html(html: str, where: str) -> Article:
     """An HTML page: trafilatura finds the article body, title, date and site."""
     import trafilatura
 
-    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False,
-                                      favor_recall=True)
+    doc = trafilatura.bare_extraction(
+        html, with_metadata=True, include_comments=False, include_tables=False, favor_recall=True
+    )
     if doc is None or not (doc.text or "").strip():
         raise InputError(where, "no article text found in this HTML page")
     title = (doc.title or "").strip() or None
     text = doc.text
     if title and not text.lstrip().startswith(title):
         text = f"{title}\n\n{text}"
-    return Article(text=text, title=title, published=parse_date(doc.date), source=doc.sitename or doc.hostname,
-                   url=doc.url)
+    return Article(
+        text=text,
+        title=title,
+        published=parse_date(doc.date),
+        source=doc.sitename or doc.hostname,
+        url=doc.url,
+    )

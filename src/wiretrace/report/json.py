@@ -13,13 +13,24 @@ SCHEMA = "wiretrace.compare/1"
 
 
 def flag_dict(f: Flag) -> dict:
-    return {"type": f.type, "detail": f.detail, "a_span": list(f.a_span) if f.a_span else None,
-            "b_span": list(f.b_span) if f.b_span else None}
+    return {
+        "type": f.type,
+        "detail": f.detail,
+        "a_span": list(f.a_span) if f.a_span else None,
+        "b_span": list(f.b_span) if f.b_span else None,
+    }
 
 
 def sentence_dict(r: SentenceResult, derived: bool) -> dict:
     s = r.sentence
-    out: dict = {"i": s.i, "text": s.text, "start": s.start, "end": s.end, "label": r.label, "matches": r.matches}
+    out: dict = {
+        "i": s.i,
+        "text": s.text,
+        "start": s.start,
+        "end": s.end,
+        "label": r.label,
+        "matches": r.matches,
+    }
     if r.similarity is not None:
         out["similarity"] = r.similarity
     if derived:
@@ -54,8 +65,11 @@ def comparison_dict(c: Comparison) -> dict:
     return {
         "schema": SCHEMA,
         "relation": {"type": c.relation.type, "score": c.relation.score, "detail": c.relation.detail},
-        "direction": {"original": c.direction.original, "confidence": c.direction.confidence,
-                      "evidence": list(c.direction.evidence)},
+        "direction": {
+            "original": c.direction.original,
+            "confidence": c.direction.confidence,
+            "evidence": list(c.direction.evidence),
+        },
         "a": side_dict(c.a, c.a_results, derived=False),
         "b": side_dict(c.b, c.b_results, derived=True),
         "stats": c.stats,

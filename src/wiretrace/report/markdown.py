@@ -19,15 +19,24 @@ def render_markdown(c: Comparison) -> str:
     st = d["stats"]
     out = [f"# wiretrace: {verdict_line(d)}", ""]
     out.append(f"- relation: **{d['relation']['type']}** (score {d['relation']['score']:.2f})")
-    out.append(f"- original: **{d['direction']['original']}** (confidence {d['direction']['confidence']:.2f})")
+    out.append(
+        f"- original: **{d['direction']['original']}** (confidence {d['direction']['confidence']:.2f})"
+    )
     out += [f"  - {_cell(e)}" for e in d["direction"]["evidence"]]
     out.append(f"- {st['b_from_a']:.0%} of b comes from a; {st['a_kept']:.0%} of a is used by b")
     for f in d["findings"]:
         out.append(f"- **{f['type']}**: {_cell(f['detail'])}")
     for side in ("a", "b"):
         s = d[side]
-        out.append(f"- {side}: {_cell(s['title'] or s['path'] or s['id'])}; credits: {', '.join(s['credits']) or 'none'}")
-    out += ["", "## b, sentence by sentence", "", "| # | label | from a | sentence | flags |", "|---|---|---|---|---|"]
+        name = _cell(s["title"] or s["path"] or s["id"])
+        out.append(f"- {side}: {name}; credits: {', '.join(s['credits']) or 'none'}")
+    out += [
+        "",
+        "## b, sentence by sentence",
+        "",
+        "| # | label | from a | sentence | flags |",
+        "|---|---|---|---|---|",
+    ]
     for s in d["b"]["sentences"]:
         flags = "<br>".join(f"`{f['type']}` {_cell(f['detail'])}" for f in s.get("flags", []))
         text = _cell(s["text"]) + (f" *[{s['reason']}]*" if s.get("reason") else "")

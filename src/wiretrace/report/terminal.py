@@ -9,8 +9,14 @@ if TYPE_CHECKING:
     from ..compare import Comparison
 
 LABEL_STYLE = {
-    "verbatim": "green", "paraphrase": "cyan", "altered": "bold yellow", "added": "bold red",
-    "boilerplate": "dim strike", "headline": "bold", "kept": "green", "omitted": "magenta",
+    "verbatim": "green",
+    "paraphrase": "cyan",
+    "altered": "bold yellow",
+    "added": "bold red",
+    "boilerplate": "dim strike",
+    "headline": "bold",
+    "kept": "green",
+    "omitted": "magenta",
 }
 
 
@@ -18,7 +24,9 @@ def verdict_line(d: dict) -> str:
     rel = d["relation"]["type"]
     orig = d["direction"]["original"]
     if rel in ("copy", "rewrite"):
-        who = {"a": "b is a {rel} of a", "b": "a is a {rel} of b"}.get(orig, "one text is a {rel} of the other")
+        who = {"a": "b is a {rel} of a", "b": "a is a {rel} of b"}.get(
+            orig, "one text is a {rel} of the other"
+        )
         return who.format(rel=rel.upper())
     if rel == "same_event":
         return "a and b report the SAME EVENT independently"
@@ -32,12 +40,21 @@ def render_summary(c: Comparison, color: bool | None = None, width: int = 120) -
 
     d = c.to_dict()
     buf = StringIO()
-    console = Console(file=buf, force_terminal=bool(color), no_color=color is False, width=width,
-                      highlight=False, emoji=False, markup=False)
+    console = Console(
+        file=buf,
+        force_terminal=bool(color),
+        no_color=color is False,
+        width=width,
+        highlight=False,
+        emoji=False,
+        markup=False,
+    )
     st = d["stats"]
     console.print(Text(verdict_line(d), style="bold"))
-    console.print(f"relation {d['relation']['type']} (score {d['relation']['score']:.2f}); "
-                  f"{st['b_from_a']:.0%} of b comes from a; {st['a_kept']:.0%} of a is used by b")
+    console.print(
+        f"relation {d['relation']['type']} (score {d['relation']['score']:.2f}); "
+        f"{st['b_from_a']:.0%} of b comes from a; {st['a_kept']:.0%} of a is used by b"
+    )
     dr = d["direction"]
     console.print(f"original: {dr['original']} (confidence {dr['confidence']:.2f})")
     for e in dr["evidence"]:
@@ -46,8 +63,10 @@ def render_summary(c: Comparison, color: bool | None = None, width: int = 120) -
         console.print(Text(f"! {f['type']}: {f['detail']}", style="bold red"))
     for side in ("a", "b"):
         s = d[side]
-        console.print(f"{side}: {s['title'] or s['path'] or s['id']} | credits: {', '.join(s['credits']) or 'none'}"
-                      f" | language: {s['language']}")
+        console.print(
+            f"{side}: {s['title'] or s['path'] or s['id']} | credits: {', '.join(s['credits']) or 'none'}"
+            f" | language: {s['language']}"
+        )
     labels = ", ".join(f"{k} {v}" for k, v in sorted(st["labels"].items()))
     console.print(f"b sentences: {labels}")
     if st.get("flags"):
@@ -65,8 +84,12 @@ def render_summary(c: Comparison, color: bool | None = None, width: int = 120) -
             body.append(f"\n  {f['type']}: {f['detail']}", style="yellow")
         for n in s.get("notes", []):
             body.append(f"\n  note {n['type']}: {n['detail']}", style="dim")
-        table.add_row(str(s["i"]), Text(s["label"], style=LABEL_STYLE.get(s["label"], "")),
-                      ",".join(map(str, s["matches"])), body)
+        table.add_row(
+            str(s["i"]),
+            Text(s["label"], style=LABEL_STYLE.get(s["label"], "")),
+            ",".join(map(str, s["matches"])),
+            body,
+        )
     console.print(table)
     omitted = [s for s in d["a"]["sentences"] if s["label"] == "omitted"]
     if omitted:
