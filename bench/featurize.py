@@ -38,3 +38,19 @@ def featurize(items: list[tuple[str, str, bool]]) -> tuple[list[dict[str, float]
         rows.append(feats)
         labels.append(int(supported))
     return rows, labels
+
+
+def derived_labels(source: str, derived: str) -> list[str]:
+    """wiretrace's labels for the body sentences of ``derived`` read against ``source`` (one direction)."""
+    from wiretrace.diff import diff_derived
+
+    a = prepare(Article(text=source))
+    b = prepare(Article(text=derived))
+    vecs = embed([s.text for s in a.sentences] + [s.text for s in b.sentences])
+    al = align.build(a, b, vectors=(vecs[: len(a.sentences)], vecs[len(a.sentences) :]))
+    return [r.label for r in diff_derived(a, b, al) if r.sentence.kind == "body"]
+
+
+def unsupported(source: str, derived: str) -> bool:
+    """The benchmark question: does ``derived`` say anything its source does not support?"""
+    return any(label in ("altered", "added") for label in derived_labels(source, derived))

@@ -70,9 +70,16 @@ def as_article(x: ArticleLike) -> Article:
         return x
     if isinstance(x, Path):
         return read_article(x)
-    if "\n" not in x and len(x) < 4096 and Path(x).is_file():
+    if "\n" not in x and len(x) < 1024 and _is_file(x):
         return read_article(Path(x))
     return Article(text=x)
+
+
+def _is_file(x: str) -> bool:
+    try:
+        return Path(x).is_file()
+    except OSError:  # a long or odd string is text, not a path
+        return False
 
 
 def compare(a: ArticleLike, b: ArticleLike) -> Comparison:
@@ -90,7 +97,7 @@ def compare_documents(da: Document, db: Document) -> Comparison:
     a_rev = diff_derived(db, da, backward)  # a read as if derived from b: for relation and direction
     b_cov, a_cov = coverage(db, b_res), coverage(da, a_rev)
     doc_cos = _doc_cosine(da, db, va, vb)
-    rel = decide_relation(da, db, b_cov, a_cov, doc_cos)
+    rel = decide_relation(da, db, b_cov, a_cov)
     if rel.type == "unrelated":
         b_res = [_unmatched(r) for r in b_res]
     a_res = diff_source(da, b_res)

@@ -16,7 +16,11 @@ from .support import features, support_probability
 from .text import squash
 
 LINK_MIN = 0.44  # blended similarity below which no source sentence supports a derived one: "added"
-SUPPORTED = 0.5
+SUPPORTED = 0.5  # support probability from which a linked sentence is a paraphrase (flags kept as notes)
+# Flags that contradict the source outright: a sentence carrying one is altered whatever the classifier says.
+HARD_FLAGS = frozenset(
+    {"number_changed", "date_changed", "quote_fabricated", "quote_altered", "negation_changed"}
+)
 DERIVED_LABELS = ("verbatim", "paraphrase", "altered")
 
 
@@ -98,10 +102,10 @@ def diff_derived(a: Document, b: Document, al: Alignment) -> list[SentenceResult
 
 
 def _decide(a: Document, b: Document, lk: Link, p: float, flags: list[Flag]) -> tuple[str, list[Flag]]:
+    if p >= SUPPORTED and not any(f.type in HARD_FLAGS for f in flags):
+        return "paraphrase", flags
     if flags:
         return "altered", flags
-    if p >= SUPPORTED:
-        return "paraphrase", flags
     novel = _novel_words(a, b, lk.b)
     if not novel:
         return "paraphrase", flags

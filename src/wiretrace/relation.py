@@ -14,9 +14,15 @@ from dataclasses import dataclass
 from .diff import DERIVED_LABELS
 from .model import Direction, Document, Relation, SentenceResult
 
-DERIVED_MIN = 0.5  # share of a text that must come from the other for it to be derived
+# Calibrated on development pairs (FRANK article/summary, ECB+ same-event, random; seed 7, not the
+# benchmark's sample): a derived text is almost entirely supported by its source and reuses most of its
+# words; independent reports of one event share under ~60% of the shorter text's words.
+UNRELATED_BELOW = 0.22  # vocabulary containment under which two texts share no story
+DERIVED_SHARE = 0.9  # share of the contained side that must come from the other ...
+DERIVED_VOCAB = 0.5  # ... with at least this vocabulary containment
+DERIVED_VOCAB_ALONE = 0.7  # vocabulary containment that marks derivation on its own (short summaries)
+DERIVED_MUTUAL = 0.7  # both texts this much aligned to each other: the whole story retold (a rewrite)
 COPY_MIN = 0.6  # share of the derived text that must be verbatim for a copy
-SAME_EVENT_MIN = 0.12  # share of either text aligned (or entity overlap) for the same event
 
 
 @dataclass(frozen=True)
@@ -51,29 +57,32 @@ def _quoted_share(doc: Document, i: int) -> float:
     return min(1.0, quoted / max(1, s.end - s.start))
 
 
-def entity_overlap(a: Document, b: Document) -> float:
-    """Share of the smaller side's distinct entity keys also named by the other side."""
-    ka = {m.value for f in a.facts for m in f.entities if m.value}
-    kb = {m.value for f in b.facts for m in f.entities if m.value}
-    if not ka or not kb:
-        return 0.0
-    return len(ka & kb) / min(len(ka), len(kb))
+def vocabulary_containment(a: Document, b: Document) -> float:
+    """Share of the smaller text's content words that the other text also uses."""
+    ta = {t for s, toks in zip(a.sentences, a.tokens, strict=True) if s.kind != "boilerplate" for t in toks}
+    tb = {t for s, toks in zip(b.sentences, b.tokens, strict=True) if s.kind != "boilerplate" for t in toks}
+    small, big = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+    return len(small & big) / len(small) if small else 0.0
 
 
-def decide_relation(
-    a: Document, b: Document, b_cov: Coverage, a_cov: Coverage, doc_cosine: float
-) -> Relation:
+def decide_relation(a: Document, b: Document, b_cov: Coverage, a_cov: Coverage) -> Relation:
     derived_side = b_cov if b_cov.derived >= a_cov.derived else a_cov
     share = derived_side.derived
-    if share >= DERIVED_MIN:
+    vocab = vocabulary_containment(a, b)
+    if vocab < UNRELATED_BELOW:
+        return Relation("unrelated", round(1.0 - vocab, 3), f"they share {vocab:.0%} of their vocabulary")
+    mutual = min(b_cov.derived, a_cov.derived)
+    if (
+        (share >= DERIVED_SHARE and vocab >= DERIVED_VOCAB)
+        or (mutual >= DERIVED_MUTUAL and vocab >= DERIVED_VOCAB)
+        or vocab >= DERIVED_VOCAB_ALONE
+    ):
         if derived_side.verbatim >= COPY_MIN:
             return Relation("copy", round(derived_side.verbatim, 3), "mostly verbatim")
-        return Relation("rewrite", round(share, 3), "most of one text is derived from the other")
-    overlap = entity_overlap(a, b)
-    if max(b_cov.derived, a_cov.derived) >= SAME_EVENT_MIN or (overlap >= 0.3 and doc_cosine >= 0.5):
-        score = max(b_cov.derived, a_cov.derived, 0.5 * (overlap + doc_cosine))
-        return Relation("same_event", round(score, 3), "shares facts, not sentences")
-    return Relation("unrelated", round(1.0 - doc_cosine, 3), "no shared story")
+        detail = f"{share:.0%} of one text is derived from the other; {vocab:.0%} shared vocabulary"
+        return Relation("rewrite", round(max(share, vocab), 3), detail)
+    detail = f"shares facts, not sentences ({share:.0%} aligned, {vocab:.0%} shared vocabulary)"
+    return Relation("same_event", round(max(share, vocab), 3), detail)
 
 
 def _style(doc: Document) -> dict[str, int]:
