@@ -15,7 +15,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,29 +43,45 @@ def support_task(name: str, items: list, limit: int | None) -> dict:
     base = TfidfBaseline().fit([x.source for x in items] + [x.sentence for x in items])
     scores = base.sentence_support_scores(items)
     _, base_ba = best_threshold_balanced_accuracy([-s for s in scores], labels)
-    out = {"set": name, "n": len(items), "unsupported": sum(labels),
-           "wiretrace": balanced_accuracy(pred, labels), "baseline": base_ba, "seconds": secs}
+    out = {
+        "set": name,
+        "n": len(items),
+        "unsupported": sum(labels),
+        "wiretrace": balanced_accuracy(pred, labels),
+        "baseline": base_ba,
+        "seconds": secs,
+    }
     if name.startswith("FRANK"):
         for corpus in ("cnndm", "bbc"):
             idx = [i for i, x in enumerate(items) if x.subset == corpus]
             if idx and len({labels[i] for i in idx}) == 2:
-                out[f"wiretrace_{corpus}"] = balanced_accuracy([pred[i] for i in idx], [labels[i] for i in idx])
+                out[f"wiretrace_{corpus}"] = balanced_accuracy(
+                    [pred[i] for i in idx], [labels[i] for i in idx]
+                )
     return out
 
 
 def paraphrase_task(limit: int | None) -> dict:
     dev = ds.msrp("dev")[:limit] if limit else ds.msrp("dev")
     ok = ("verbatim", "paraphrase")
-    pred = [all(lb in ok for lb in derived_labels(p.a, p.b)) and all(lb in ok for lb in derived_labels(p.b, p.a))
-            for p in dev]
+    pred = [
+        all(lb in ok for lb in derived_labels(p.a, p.b)) and all(lb in ok for lb in derived_labels(p.b, p.a))
+        for p in dev
+    ]
     labels = [p.paraphrase for p in dev]
     acc, f1 = accuracy_f1(pred, labels)
     train = ds.msrp("train")
     base = TfidfBaseline().fit([p.a for p in train] + [p.b for p in train])
     t, _ = best_threshold_balanced_accuracy(base.pair_scores(train), [p.paraphrase for p in train])
     b_acc, b_f1 = accuracy_f1(predict_threshold(base.pair_scores(dev), t), labels)
-    return {"n": len(dev), "acc": acc, "f1": f1, "base_acc": b_acc, "base_f1": b_f1,
-            "majority": max(sum(labels), len(labels) - sum(labels)) / len(labels)}
+    return {
+        "n": len(dev),
+        "acc": acc,
+        "f1": f1,
+        "base_acc": b_acc,
+        "base_f1": b_f1,
+        "majority": max(sum(labels), len(labels) - sum(labels)) / len(labels),
+    }
 
 
 def relation_task(n_each: int) -> dict:
@@ -118,12 +134,20 @@ def speed_task(repeats: int) -> dict:
     colds, rss = [], []
     for _ in range(5):
         t = time.perf_counter()
-        subprocess.run([exe, "compare", str(pa), str(pb), "--format", "json", "-o", os.devnull],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [exe, "compare", str(pa), str(pb), "--format", "json", "-o", os.devnull],
+            check=True,
+            capture_output=True,
+        )
         colds.append(time.perf_counter() - t)
         rss.append(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
-    return {"warm_ms": statistics.median(times) * 1000, "warm_p90_ms": sorted(times)[int(0.9 * len(times))] * 1000,
-            "cold_s": statistics.median(colds), "rss_mb": max(rss), "words": (len(a.split()), len(b.split()))}
+    return {
+        "warm_ms": statistics.median(times) * 1000,
+        "warm_p90_ms": sorted(times)[int(0.9 * len(times))] * 1000,
+        "cold_s": statistics.median(colds),
+        "rss_mb": max(rss),
+        "words": (len(a.split()), len(b.split())),
+    }
 
 
 def machine() -> str:
@@ -136,7 +160,8 @@ def machine() -> str:
     except OSError:
         pass
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM, Python {platform.python_version()}, {platform.system()}"
+    py = platform.python_version()
+    return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM, Python {py}, {platform.system()}"
 
 
 def main() -> None:
@@ -156,10 +181,11 @@ def main() -> None:
     speed = speed_task(10 if args.quick else 30)
     cmd = "make bench" + (" (quick)" if args.quick else "")
     lines = [
-        "# Benchmarks", "",
+        "# Benchmarks",
+        "",
         f"- command: `{cmd}` (`python bench/run.py`), {time.time() - started:.0f} s in all",
         f"- machine: {machine()}",
-        f"- date: {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
+        f"- date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}",
         "- data: `../shared/data` (see bench/README.md for how labels are derived); the support classifier "
         "was trained on FRANK *test* and MSRP *train* only (scripts/train_support.py), so every set below is "
         "held out from training; SummEdits and Falke are zero-shot.",
@@ -172,28 +198,44 @@ def main() -> None:
     ]
     for r in support:
         extra = ", ".join(f"{k.split('_')[1]} {v:.3f}" for k, v in r.items() if k.startswith("wiretrace_"))
-        lines.append(f"| {r['set']} | {r['n']} | {r['unsupported']} | **{r['wiretrace']:.3f}**"
-                     f"{f' ({extra})' if extra else ''} | {r['baseline']:.3f} | >= 0.75 |")
+        lines.append(
+            f"| {r['set']} | {r['n']} | {r['unsupported']} | **{r['wiretrace']:.3f}**"
+            f"{f' ({extra})' if extra else ''} | {r['baseline']:.3f} | >= 0.75 |"
+        )
     lines += [
-        "", "## Paraphrase (MSRP dev), pair level", "",
+        "",
+        "## Paraphrase (MSRP dev), pair level",
+        "",
         "A pair is a paraphrase when every sentence is `verbatim` or `paraphrase` in both directions. "
-        "Baseline threshold chosen on MSRP train.", "",
-        "| items | wiretrace accuracy | wiretrace F1 | baseline accuracy | baseline F1 | majority class | target |",
+        "Baseline threshold chosen on MSRP train.",
+        "",
+        "| items | wiretrace accuracy | wiretrace F1 | baseline accuracy | baseline F1 | majority | target |",
         "|---|---|---|---|---|---|---|",
-        f"| {para['n']} | **{para['acc']:.3f}** | {para['f1']:.3f} | {para['base_acc']:.3f} | {para['base_f1']:.3f} "
+        f"| {para['n']} | **{para['acc']:.3f}** | {para['f1']:.3f} | {para['base_acc']:.3f} "
+        f"| {para['base_f1']:.3f} "
         f"| {para['majority']:.3f} | accuracy >= 0.75 |",
-        "", "## Relation: derived (FRANK article/summary) vs same event (ECB+) vs unrelated", "",
-        "| pairs | wiretrace accuracy | TF-IDF two thresholds (oracle) | target |", "|---|---|---|---|",
-        f"| {rel['n']} | **{rel['acc']:.3f}** | {rel['base_acc']:.3f} | >= 0.95 |", "",
-        "Confusion (truth -> wiretrace):", "",
+        "",
+        "## Relation: derived (FRANK article/summary) vs same event (ECB+) vs unrelated",
+        "",
+        "| pairs | wiretrace accuracy | TF-IDF two thresholds (oracle) | target |",
+        "|---|---|---|---|",
+        f"| {rel['n']} | **{rel['acc']:.3f}** | {rel['base_acc']:.3f} | >= 0.95 |",
+        "",
+        "Confusion (truth -> wiretrace):",
+        "",
     ]
     for (t, g), n in sorted(rel["confusion"].items()):
         lines.append(f"- {t} -> {g}: {n}")
     lines += [
-        "", "## Speed and memory", "",
-        f"Two articles of {speed['words'][0]} and {speed['words'][1]} words built from real FRANK text.", "",
-        "| measure | value | target |", "|---|---|---|",
-        f"| `compare` warm (model loaded), median | {speed['warm_ms']:.0f} ms (p90 {speed['warm_p90_ms']:.0f} ms) "
+        "",
+        "## Speed and memory",
+        "",
+        f"Two articles of {speed['words'][0]} and {speed['words'][1]} words built from real FRANK text.",
+        "",
+        "| measure | value | target |",
+        "|---|---|---|",
+        f"| `compare` warm (model loaded), median | {speed['warm_ms']:.0f} ms "
+        f"(p90 {speed['warm_p90_ms']:.0f} ms) "
         "| <= 150 ms |",
         f"| `wiretrace compare` cold CLI wall time, median of 5 | {speed['cold_s']:.2f} s | <= 2 s |",
         f"| peak RSS of the CLI process | {speed['rss_mb']:.0f} MiB | |",

@@ -21,7 +21,6 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 from bench.datasets import frank_sentences, msrp  # noqa: E402
 from bench.featurize import featurize  # noqa: E402
-
 from wiretrace.support import FEATURES  # noqa: E402
 
 

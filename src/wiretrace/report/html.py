@@ -34,8 +34,18 @@ LABEL_HELP = {
     "omitted": "source sentence the derived text leaves out",
 }
 # Flags that change what a sentence claims; the rest change tone or add unsupported detail.
-SEVERE_FLAGS = frozenset({"number_changed", "date_changed", "entity_changed", "quote_fabricated",
-                          "quote_altered", "attribution_added", "attribution_changed", "negation_changed"})
+SEVERE_FLAGS = frozenset(
+    {
+        "number_changed",
+        "date_changed",
+        "entity_changed",
+        "quote_fabricated",
+        "quote_altered",
+        "attribution_added",
+        "attribution_changed",
+        "negation_changed",
+    }
+)
 RELATION_WORDS = {"rewrite": "a REWRITE", "copy": "a COPY"}
 
 
@@ -47,8 +57,13 @@ def environment() -> Environment:
     def load(name: str) -> tuple[str, str, Any]:
         return root.joinpath(name).read_text(encoding="utf-8"), f"wiretrace/report/templates/{name}", _fresh
 
-    env = Environment(loader=FunctionLoader(load), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FunctionLoader(load),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["pct"] = pct
     env.filters["num"] = num
     env.filters["human"] = human
@@ -67,6 +82,7 @@ def render_html(c: Comparison) -> str:
 
 # --- formatting filters --------------------------------------------------------------------------
 
+
 def pct(x: Any) -> str:
     return f"{round(float(x) * 100)}%" if isinstance(x, int | float) else "–"
 
@@ -80,6 +96,7 @@ def human(name: Any) -> str:
 
 
 # --- view model ----------------------------------------------------------------------------------
+
 
 def build_view(d: dict) -> dict:
     """Everything the template needs beyond the raw contract: highlighted sentences and cross links."""
@@ -98,15 +115,21 @@ def build_view(d: dict) -> dict:
             hits = _place(marks["a"], a_sents, f.get("a_span"), cls, f"b{s['i']} · {tip}")
             outgoing[(s["i"], k)] = hits
             for ai in hits:
-                incoming.setdefault(ai, []).append({"b": s["i"], "type": f.get("type"),
-                                                    "detail": f.get("detail", ""),
-                                                    "severe": f.get("type") in SEVERE_FLAGS})
+                incoming.setdefault(ai, []).append(
+                    {
+                        "b": s["i"],
+                        "type": f.get("type"),
+                        "detail": f.get("detail", ""),
+                        "severe": f.get("type") in SEVERE_FLAGS,
+                    }
+                )
     for side, sents, other in (("a", a_sents, b_sents), ("b", b_sents, a_sents)):
         for s in sents:
             for n in s.get("notes") or []:
                 tip = f"note · {human(n.get('type'))}: {n.get('detail', '')}"
-                own, theirs = (n.get("a_span"), n.get("b_span")) if side == "a" else (n.get("b_span"),
-                                                                                       n.get("a_span"))
+                own, theirs = (
+                    (n.get("a_span"), n.get("b_span")) if side == "a" else (n.get("b_span"), n.get("a_span"))
+                )
                 _place(marks[side], [s], own, "m-note", tip)
                 _place(marks["b" if side == "a" else "a"], other, theirs, "m-note", f"{side}{s['i']} · {tip}")
 
@@ -122,8 +145,10 @@ def build_view(d: dict) -> dict:
             "support": s.get("support"),
             "reason": s.get("reason"),
             "notes": s.get("notes") or [],
-            "flags": [dict(f, severe=f.get("type") in SEVERE_FLAGS, targets=outgoing.get((s["i"], k), []))
-                      for k, f in enumerate(flags)],
+            "flags": [
+                dict(f, severe=f.get("type") in SEVERE_FLAGS, targets=outgoing.get((s["i"], k), []))
+                for k, f in enumerate(flags)
+            ],
             "incoming": incoming.get(s.get("i"), []) if side == "a" else [],
             "finding": side == "b" and (label in ("altered", "added") or bool(flags)),
         }
@@ -189,8 +214,12 @@ def verdict(relation: Any, original: Any) -> dict:
         derived, source = ("a", "b") if original == "b" else ("b", "a")
         return {"kind": kind, "subject": derived, "phrase": f"is {RELATION_WORDS[kind]} of", "object": source}
     if kind == "same_event":
-        return {"kind": kind, "subject": "a and b", "phrase": "report the SAME EVENT independently",
-                "object": ""}
+        return {
+            "kind": kind,
+            "subject": "a and b",
+            "phrase": "report the SAME EVENT independently",
+            "object": "",
+        }
     if kind == "unrelated":
         return {"kind": kind, "subject": "a and b", "phrase": "are UNRELATED", "object": ""}
     return {"kind": kind, "subject": "a and b", "phrase": f"relation: {human(kind).upper()}", "object": ""}

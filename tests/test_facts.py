@@ -1,0 +1,70 @@
+"""facts: numbers with arithmetic equivalence, dates resolved against publication, quotes, hedges."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from wiretrace.facts import dates_agree, extract, quantity_supported
+
+
+def values(text: str) -> list:
+    return [m.value for m in extract(text).numbers]
+
+
+def test_nearly_a_third_is_supported_by_5000_of_15000():
+    src = values("North Korea has sent about 15,000 soldiers, and nearly 5,000 of them have been killed.")
+    third = next(v for v in values("nearly a third of them either killed or injured") if v.kind == "fraction")
+    assert quantity_supported(third, src)
+
+
+def test_a_different_figure_is_not_supported():
+    src = values("about 15,000 soldiers were sent")
+    assert not quantity_supported(values("50,000 soldiers were sent")[0], src)
+
+
+def test_money_percent_and_scale_words():
+    got = {(v.kind, v.value) for v in values("It cost $2.5 billion, up 12% on a year earlier.")}
+    assert got == {("money", 2.5e9), ("percent", 0.12)}
+
+
+def test_years_are_dates_not_counts():
+    f = extract("The war began in 2022.")
+    assert not f.numbers and f.dates[0].value.year == 2022
+
+
+def test_relative_dates_resolve_against_publication_date():
+    pub = date(2025, 5, 20)
+    last_month = extract("North Korea last month confirmed it.", published=pub).dates[0].value
+    april = extract("In April, North Korea acknowledged it.", published=pub).dates[0].value
+    assert (last_month.year, last_month.month) == (2025, 4)
+    assert dates_agree(last_month, april) is True
+    march = extract("In March, it said so.", published=pub).dates[0].value
+    assert dates_agree(last_month, march) is False
+
+
+def test_relative_date_without_publication_date_is_undecidable():
+    last_month = extract("North Korea last month confirmed it.").dates[0].value
+    april = extract("In April, North Korea acknowledged it.").dates[0].value
+    assert dates_agree(last_month, april) is None
+
+
+def test_quotes_hedges_intensifiers_negation_and_attribution():
+    f = extract(
+        'Analysts say it is likely aimed at a deal and "strengthening the fighting efficiency" did not '
+        "dramatically change."
+    )
+    assert [q.text for q in f.quotes] == ["strengthening the fighting efficiency"]
+    assert [h.value for h in f.hedges] == ["likely"]
+    assert [i.value for i in f.intensifiers] == ["dramatically"]
+    assert [n.value for n in f.negations] == ["not"]
+    assert [a.detail for a in f.attributions] == ["Analysts"]
+
+
+def test_growing_reports_is_a_noun_not_an_attribution():
+    assert not extract("The remarks come amid growing reports of troops.").attributions
+
+
+def test_spans_point_into_the_text_with_offset():
+    text = "He said 15,000 troops left."
+    m = extract(text, offset=100).numbers[0]
+    assert (" " * 100 + text)[m.start : m.end] == "15,000"
