@@ -29,15 +29,17 @@ def assess(source: str, sentence: str) -> tuple[dict[str, float] | None, float]:
     return best[1].features, best[1].link.similarity
 
 
-def featurize(items: list[tuple[str, str, bool]]) -> tuple[list[dict[str, float]], list[int]]:
-    rows, labels = [], []
-    for source, sentence, supported in items:
+def featurize(items: list[tuple[str, str, bool]], keep_index: bool = False) -> tuple:
+    """Feature rows and labels of the items compare would ask the classifier about (linked ones)."""
+    rows, labels, used = [], [], []
+    for k, (source, sentence, supported) in enumerate(items):
         feats, sim = assess(source, sentence)
         if feats is None or sim < LINK_MIN:
             continue  # compare labels these "added" before the classifier is asked
         rows.append(feats)
         labels.append(int(supported))
-    return rows, labels
+        used.append(k)
+    return (rows, labels, used) if keep_index else (rows, labels)
 
 
 def derived_labels(source: str, derived: str) -> list[str]:

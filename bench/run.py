@@ -168,6 +168,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small samples (for a smoke run)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--only", choices=("quality",), help="quality numbers only, printed, nothing written")
     args = parser.parse_args()
     limit = 120 if args.quick else None
     started = time.time()
@@ -177,6 +178,12 @@ def main() -> None:
         support_task("Falke triples", ds.falke(), limit),
     ]
     para = paraphrase_task(limit)
+    if args.only == "quality":
+        for r in support:
+            print(r)
+        print(para)
+        print(relation_task(100))
+        return
     rel = relation_task(40 if args.quick else 300)
     speed = speed_task(10 if args.quick else 30)
     cmd = "make bench" + (" (quick)" if args.quick else "")

@@ -239,6 +239,9 @@ def check_entities(ctx: Context) -> list[Flag]:
 # --- quotes ------------------------------------------------------------------------------------------
 
 
+QUOTE_SAME_WORDS = 0.75  # a quote keeping this share of the source quote's words is reworded, not rewritten
+
+
 def check_quotes(ctx: Context) -> list[Flag]:
     flags = []
     a_quotes = ctx.doc("quotes")
@@ -263,6 +266,7 @@ def check_quotes(ctx: Context) -> list[Flag]:
                     f"quotes “{q.text}” where the source quotes “{best.text}”",
                     span(best),
                     span(q),
+                    strong=overlap < QUOTE_SAME_WORDS,
                 )
             )
         elif f" {words} " in a_text:
@@ -272,6 +276,7 @@ def check_quotes(ctx: Context) -> list[Flag]:
                     f"puts “{q.text}” in quotation marks; the source uses the words but never quotes them",
                     None,
                     span(q),
+                    strong=False,
                 )
             )
         else:
@@ -378,21 +383,34 @@ def check_intensifiers(ctx: Context) -> list[Flag]:
     ]
 
 
+def _scope(text: str, m: Mention, end: int) -> set[str]:
+    """Content stems of the clause a negation governs: the next few words after it."""
+    return set(content_stems(text[m.end : end])[:4])
+
+
 def check_negation(ctx: Context) -> list[Flag]:
+    """A negation added or dropped inside the part of the claim both texts share."""
+    best = ctx.a.sentences[ctx.sources[0]]
     mine = ctx.mine("negations")
-    src = list(ctx.a.facts[ctx.sources[0]].negations)
+    src = list(ctx.a.facts[best.i].negations)
     if len(mine) % 2 == len(src) % 2:
         return []
-    if mine:
-        return [
-            Flag(
-                "negation_changed",
-                f"adds the negation “{mine[0].text}”",
-                span(src[0]) if src else None,
-                span(mine[0]),
-            )
-        ]
-    return [Flag("negation_changed", f"drops the source's negation “{src[0].text}”", span(src[0]), None)]
+    b_sent = ctx.b.sentences[ctx.j]
+    b_stems, a_stems = set(ctx.b.tokens[ctx.j]), set(ctx.a.tokens[best.i])
+    for m in mine:
+        if len(_scope(ctx.b.article.text, m, b_sent.end) & a_stems) >= 2:
+            return [
+                Flag(
+                    "negation_changed",
+                    f"adds the negation “{m.text}”",
+                    span(src[0]) if src else None,
+                    span(m),
+                )
+            ]
+    for m in src:
+        if len(_scope(ctx.a.article.text, m, best.end) & b_stems) >= 2:
+            return [Flag("negation_changed", f"drops the source's negation “{m.text}”", span(m), None)]
+    return []
 
 
 def check_lists(ctx: Context) -> list[Flag]:

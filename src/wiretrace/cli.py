@@ -1,4 +1,5 @@
-"""Command line: ``wiretrace compare A B [--format text|json|html|md] [-o FILE]``.
+"""Command line: ``wiretrace compare A B [--format text|json|html|md] [-o FILE]`` and corpus mode
+(``index``, ``stories``, ``show``, ``search``, ``export``; see ``corpus_cli``).
 
 Errors in the input are reported as one line naming the file and the reason, with exit code 2; never
 as a traceback.
@@ -48,12 +49,19 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--a-source", help="outlet or site name of A")
     c.add_argument("--b-source", help="outlet or site name of B")
     c.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    from .corpus.cli import add_corpus_commands
+
+    add_corpus_commands(sub, _date)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.command != "compare":
+            from .corpus.cli import run_corpus_command
+
+            return run_corpus_command(args)
         return _compare(args)
     except InputError as e:
         print(f"wiretrace: error: {e}", file=sys.stderr)

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from .align import Alignment, Link, link
 from .checks import Context, check_all
 from .model import Document, Flag, SentenceResult
-from .support import features, support_probability
+from .support import features, support_probabilities, support_threshold
 from .text import squash
 
 LINK_MIN = 0.44  # blended similarity below which no source sentence supports a derived one: "added"
-SUPPORTED = 0.5  # support probability from which a linked sentence is a paraphrase (flags kept as notes)
+# The support probability from which a linked sentence is a paraphrase comes with the shipped model
+# (chosen on out-of-fold training predictions, see scripts/train_support.py).
 # Flags that contradict the source outright: a sentence carrying one is altered whatever the classifier says.
 HARD_FLAGS = frozenset(
     {"number_changed", "date_changed", "quote_fabricated", "quote_altered", "negation_changed"}
@@ -58,6 +59,7 @@ def diff_derived(a: Document, b: Document, al: Alignment) -> list[SentenceResult
     """Label each sentence of ``b`` against source ``a``."""
     links = links_of(a, b, al)
     found = evidence(a, b, links)
+    probs = dict(zip(found, support_probabilities([ev.features for ev in found.values()]), strict=True))
     a_squashed = {squash(s.text): s.i for s in a.sentences if s.kind in ("body", "headline")}
     results = []
     for j, sent in enumerate(b.sentences):
@@ -85,7 +87,7 @@ def diff_derived(a: Document, b: Document, al: Alignment) -> list[SentenceResult
             results.append(SentenceResult(sent, "added", [], _round(lk.similarity) if lk else None))
         else:
             ev = found[j]
-            p = support_probability(ev.features)
+            p = float(probs[j])
             label, flags = _decide(a, b, lk, p, ev.flags)
             results.append(
                 SentenceResult(
@@ -102,7 +104,7 @@ def diff_derived(a: Document, b: Document, al: Alignment) -> list[SentenceResult
 
 
 def _decide(a: Document, b: Document, lk: Link, p: float, flags: list[Flag]) -> tuple[str, list[Flag]]:
-    if p >= SUPPORTED and not any(f.type in HARD_FLAGS for f in flags):
+    if p >= support_threshold() and not any(f.type in HARD_FLAGS and f.strong for f in flags):
         return "paraphrase", flags
     if flags:
         return "altered", flags

@@ -34,6 +34,7 @@ class StaticEmbedder:
         # model2vec drops the unknown-token id (and the model has no [CLS]/[SEP] rows to drop).
         self.special = {self.tokenizer.token_to_id(t) for t in ("[UNK]", "[CLS]", "[SEP]", "[PAD]")} - {None}
         self.dim = self.vectors.shape[1]
+        self._word_cache: dict[str, np.ndarray] = {}
 
     def encode(self, texts: list[str], max_tokens: int = 512) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
@@ -54,6 +55,18 @@ class StaticEmbedder:
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.where(norms == 0, 1, norms)
 
+    def word_vectors(self, words: list[str]) -> np.ndarray:
+        """Unit vectors for single words (cached: news vocabulary repeats across articles)."""
+        missing = [w for w in dict.fromkeys(words) if w not in self._word_cache]
+        if missing:
+            if len(self._word_cache) > 200_000:
+                self._word_cache.clear()
+            for w, v in zip(missing, self.encode(missing), strict=True):
+                self._word_cache[w] = v
+        if not words:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self._word_cache[w] for w in words])
+
 
 @lru_cache(maxsize=1)
 def default_embedder() -> StaticEmbedder:
@@ -64,3 +77,7 @@ def default_embedder() -> StaticEmbedder:
 def embed(texts: list[str]) -> np.ndarray:
     """Unit-length vectors, one row per text."""
     return default_embedder().encode(texts)
+
+
+def word_vectors(words: list[str]) -> np.ndarray:
+    return default_embedder().word_vectors(words)

@@ -92,6 +92,7 @@ class Flag:
     detail: str
     a_span: Span | None = None
     b_span: Span | None = None
+    strong: bool = True  # contradicts the source outright (vs. a change of wording or emphasis)
 
 
 @dataclass

@@ -12,8 +12,13 @@ import math
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
+
 from .align import Link
+from .embed import word_vectors
+from .lexicon import STOPWORDS
 from .model import Document, Flag
+from .text import WORD
 
 FEATURES = (
     "cosine",
@@ -35,7 +40,41 @@ FEATURES = (
     "hedge_flags",
     "attribution_flags",
     "list_specifics",
+    "soft_containment",
+    "unmatched_words",
+    "unmatched_doc_words",
+    "order_agreement",
 )
+UNMATCHED_BELOW = 0.6  # a word whose nearest source word is less similar than this is new information
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-cased content words as written (not stemmed): the units of soft matching."""
+    return [w for w in (m.group(0) for m in WORD.finditer(text.lower())) if w not in STOPWORDS and len(w) > 1]
+
+
+def soft_match(b_words: list[str], a_words: list[str]) -> np.ndarray:
+    """For each derived word, its best cosine to any source word (1.0 for the same word)."""
+    if not b_words:
+        return np.ones(0, dtype=np.float32)
+    if not a_words:
+        return np.zeros(len(b_words), dtype=np.float32)
+    a_set = set(a_words)
+    sims = word_vectors(b_words) @ word_vectors(sorted(a_set)).T
+    best = sims.max(axis=1)
+    exact = np.array([w in a_set for w in b_words])
+    return np.where(exact, 1.0, best).astype(np.float32)
+
+
+def order_agreement(b_tokens: tuple[str, ...], a_tokens: tuple[str, ...]) -> float:
+    """Share of consecutive shared words that keep their source order ("A beat B" vs "B beat A")."""
+    first = {}
+    for k, t in enumerate(a_tokens):
+        first.setdefault(t, k)
+    pos = [first[t] for t in b_tokens if t in first]
+    if len(pos) < 3:
+        return 1.0
+    return sum(y > x for x, y in itertools.pairwise(pos)) / (len(pos) - 1)
 
 
 def _bigrams(tokens: tuple[str, ...]) -> set[tuple[str, str]]:
@@ -74,6 +113,13 @@ def features(a: Document, b: Document, link: Link, flags: list[Flag]) -> dict[st
     n_entities = sum(1 for f in flags if f.type == "specifics_added" and f.detail.startswith("names"))
     n_lists = sum(1 for f in flags if f.type == "specifics_added" and f.detail.startswith("spells out"))
     src_len = sum(len(a.tokens[i]) for i in link.sources)
+    b_words = content_words(b.sentences[link.b].text)
+    src_words = content_words(" ".join(a.sentences[i].text for i in link.sources))
+    soft = soft_match(b_words, src_words)
+    doc_words = [w for s in a.sentences if s.kind != "boilerplate" for w in content_words(s.text)]
+    unmatched = [w for w, v in zip(b_words, soft, strict=True) if v < UNMATCHED_BELOW]
+    doc_soft = soft_match(unmatched, doc_words) if unmatched else np.ones(0)
+    best_tokens = a.tokens[link.sources[0]]
     return {
         "cosine": link.cosine,
         "containment": link.containment,
@@ -94,21 +140,55 @@ def features(a: Document, b: Document, link: Link, flags: list[Flag]) -> dict[st
         "hedge_flags": min(count["hedge_removed"] + count["hedge_added"], 3),
         "attribution_flags": min(count["attribution_added"] + count["attribution_changed"], 2),
         "list_specifics": min(n_lists, 2),
+        "soft_containment": float(soft.mean()) if len(soft) else 1.0,
+        "unmatched_words": min(len(unmatched), 6) / 6,
+        "unmatched_doc_words": min(int((doc_soft < UNMATCHED_BELOW).sum()), 6) / 6,
+        "order_agreement": order_agreement(btoks, best_tokens),
     }
 
 
 @lru_cache(maxsize=1)
 def _model() -> dict:
     path = resources.files("wiretrace") / "data" / "support_model.json"
-    return json.loads(path.read_text())
+    model = json.loads(path.read_text())
+    if model["type"] == "trees":
+        model["arrays"] = [
+            {k: np.asarray(t[k]) for k in ("feature", "threshold", "left", "right", "value", "leaf")}
+            for t in model["trees"]
+        ]
+    return model
+
+
+def support_probabilities(rows: list[dict[str, float]]) -> np.ndarray:
+    """P(supported by the linked source) for each feature row, from the shipped model.
+
+    The model is gradient-boosted shallow trees (or a logistic model), exported from scikit-learn to
+    plain arrays so that nothing but numpy is needed to run it.
+    """
+    if not rows:
+        return np.zeros(0)
+    model = _model()
+    X = np.array([[r[f] for f in model["features"]] for r in rows], dtype=np.float64)
+    if model["type"] == "logistic":
+        z = model["intercept"] + ((X - model["mean"]) / model["scale"]) @ np.asarray(model["coef"])
+    else:
+        z = np.full(len(X), model["baseline"], dtype=np.float64)
+        idx = np.arange(len(X))
+        for t in model["arrays"]:
+            node = np.zeros(len(X), dtype=np.int64)
+            while True:
+                leaf = t["leaf"][node]
+                if leaf.all():
+                    break
+                go_left = X[idx, t["feature"][node]] <= t["threshold"][node]
+                node = np.where(leaf, node, np.where(go_left, t["left"][node], t["right"][node]))
+            z += t["value"][node]
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
+def support_threshold() -> float:
+    return float(_model().get("threshold", 0.5))
 
 
 def support_probability(feats: dict[str, float]) -> float:
-    """P(the sentence is supported by its linked source), from the shipped logistic model."""
-    model = _model()
-    z = model["intercept"]
-    for name, weight, mean, scale in zip(
-        model["features"], model["coef"], model["mean"], model["scale"], strict=True
-    ):
-        z += weight * (feats[name] - mean) / scale
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+    return float(support_probabilities([feats])[0])
