@@ -30,12 +30,15 @@ class Context:
         return [m for i in self.sources for m in getattr(self.a.facts[i], kind)]
 
     def doc(self, kind: str) -> list[Mention]:
-        return [
-            m
-            for i, s in enumerate(self.a.sentences)
-            if s.kind != "boilerplate"
-            for m in getattr(self.a.facts[i], kind)
-        ]
+        return self.a.memo(
+            f"mentions:{kind}",
+            lambda: [
+                m
+                for i, s in enumerate(self.a.sentences)
+                if s.kind != "boilerplate"
+                for m in getattr(self.a.facts[i], kind)
+            ],
+        )
 
     def mine(self, kind: str) -> list[Mention]:
         return list(getattr(self.b.facts[self.j], kind))
@@ -211,7 +214,7 @@ def _known_words(doc: Document, upto: Iterable[int] | None = None) -> set[str]:
 
 
 def check_entities(ctx: Context) -> list[Flag]:
-    known = _known_words(ctx.a)
+    known = ctx.a.memo("known_words", lambda: _known_words(ctx.a))
     missing = [e for e in ctx.mine("entities") if not entity_supported(e.value, known)]
     if not missing:
         return []
@@ -245,7 +248,7 @@ QUOTE_SAME_WORDS = 0.75  # a quote keeping this share of the source quote's word
 def check_quotes(ctx: Context) -> list[Flag]:
     flags = []
     a_quotes = ctx.doc("quotes")
-    a_text = " " + squash(" ".join(s.text for s in ctx.a.sentences)) + " "
+    a_text = ctx.a.memo("squashed", lambda: " " + squash(" ".join(s.text for s in ctx.a.sentences)) + " ")
     for q in ctx.mine("quotes"):
         words = squash(q.text)
         if not words:
@@ -349,7 +352,7 @@ def check_hedges(ctx: Context) -> list[Flag]:
                 )
             )
     if not src:
-        doc_words = {stem(w) for w in content_stems(" ".join(s.text for s in ctx.a.sentences))}
+        doc_words = ctx.a.memo("vocabulary", lambda: {t for toks in ctx.a.tokens for t in toks})
         for m in ctx.mine("hedges"):
             if stem(m.value) not in doc_words and m.value not in ("would", "could", "may", "might"):
                 flags.append(Flag("hedge_added", f"adds the hedge “{m.text}”", None, span(m)))

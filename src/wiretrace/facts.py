@@ -149,13 +149,12 @@ _TITLE_WORDS = {
 }
 _NEG_CONTRACTION = re.compile(r"n['’]t\b", re.IGNORECASE)
 _ACCORDING = re.compile(r"\baccording to\s+(?P<src>(?:[\w’'-]+\s*){1,6})", re.IGNORECASE)
-_ATTR_BEFORE = re.compile(
-    r"(?P<src>(?:[\w’'-]+\s+){0,6}?[\w’'-]+)\s+(?:(?:has|have|had|also|further|now|previously|reportedly)\s+)?"
-    r"(?P<verb>"
-    + "|".join(sorted(ATTRIBUTION_VERBS | WEAK_ATTRIBUTION_VERBS, key=len, reverse=True))
-    + r")\b",
+_ATTR_VERB = re.compile(
+    r"\b(?:" + "|".join(sorted(ATTRIBUTION_VERBS | WEAK_ATTRIBUTION_VERBS, key=len, reverse=True)) + r")\b",
     re.IGNORECASE,
 )
+_AUXILIARIES = {"has", "have", "had", "also", "further", "now", "previously", "reportedly"}
+_SRC_WORD = re.compile(r"[\w’'-]+")
 _LIST = re.compile(
     r"(?P<items>(?:[A-Za-z’'-]+(?:\s+[A-Za-z’'-]+){0,3},\s+){1,6}(?:and|or)\s+[A-Za-z’'-]+(?:\s+[A-Za-z’'-]+){0,3})"
 )
@@ -481,21 +480,28 @@ def _attributions(text: str, offset: int) -> list[Mention]:
                     src,
                 )
             )
-    for m in _ATTR_BEFORE.finditer(text):
-        verb = m.group("verb").lower()
+    for m in _ATTR_VERB.finditer(text):
+        verb = m.group(0).lower()
         if verb == "according":
             continue
+        window = text[max(0, m.start() - 90) : m.start()]
+        before = list(_SRC_WORD.finditer(window))
+        while before and before[-1].group(0).lower() in _AUXILIARIES:
+            before.pop()
+        if not before or window[before[-1].end() :].strip():
+            continue  # punctuation between the source and the verb: not "X said"
         if verb in WEAK_ATTRIBUTION_VERBS:
-            before = m.group("src").split()[-1].lower()
             after = text[m.end() : m.end() + 12].lower().split()
-            if before in NOUN_MARKERS or (
+            if before[-1].group(0).lower() in NOUN_MARKERS or (
                 after and after[0] in ("of", "by", "from", "for", "in", "and", "on")
             ):
                 continue
-        src = _trim_source(m.group("src"), from_right=True)
+        base = m.start() - len(window)
+        raw = window[before[max(0, len(before) - 7)].start() : before[-1].end()]
+        src = _trim_source(raw, from_right=True)
         if not src:
             continue
-        s = m.start("src") + m.group("src").rfind(src)
+        s = base + before[max(0, len(before) - 7)].start() + raw.rfind(src)
         out.append(
             Mention("attribution", s + offset, m.end() + offset, text[s : m.end()], _source_key(src), src)
         )
@@ -552,6 +558,8 @@ def _negations(text: str, offset: int) -> list[Mention]:
 
 def _lists(text: str, offset: int) -> list[Mention]:
     out = []
+    if "," not in text or not (" and " in text or " or " in text):
+        return out  # an enumeration needs commas and a conjunction
     for m in _LIST.finditer(text):
         items = [
             x.strip()

@@ -54,7 +54,7 @@ def detect_language(text: str) -> str:
     letters = [c for c in sample if c.isalpha()]
     if len(letters) < 12:
         return "und"
-    scripts = Counter(_script(c) for c in letters[:2000])
+    scripts = Counter("LATIN" if c.isascii() else _script(c) for c in letters[:2000])
     script, count = scripts.most_common(1)[0]
     if script != "LATIN" and count > 0.5 * sum(scripts.values()):
         if script == "CJK" and (scripts["HIRAGANA"] or scripts["KATAKANA"]):

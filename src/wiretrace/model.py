@@ -7,8 +7,12 @@ into ``Article.text`` so any span shown to a user can be traced back to the text
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
+
+T = TypeVar("T")
 
 Span = tuple[int, int]
 
@@ -81,9 +85,16 @@ class Document:
     credits: tuple[str, ...]
     tokens: tuple[tuple[str, ...], ...]  # content-word stems per sentence
     language: str = "en"
+    _memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def body(self) -> list[Sentence]:
         return [s for s in self.sentences if s.kind == "body"]
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """Document-level aggregates (vocabulary, word vectors) computed once, not once per sentence."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
 
 @dataclass(frozen=True)

@@ -53,14 +53,44 @@ def content_words(text: str) -> list[str]:
     return [w for w in (m.group(0) for m in WORD.finditer(text.lower())) if w not in STOPWORDS and len(w) > 1]
 
 
-def soft_match(b_words: list[str], a_words: list[str]) -> np.ndarray:
-    """For each derived word, its best cosine to any source word (1.0 for the same word)."""
+def _sentence_words(doc: Document) -> list[list[str]]:
+    return doc.memo("sentence_words", lambda: [content_words(s.text) for s in doc.sentences])
+
+
+def _vocabulary(doc: Document) -> tuple[dict[str, int], np.ndarray]:
+    """Every content word of the document with its vector, embedded once per document."""
+
+    def build() -> tuple[dict[str, int], np.ndarray]:
+        words = sorted({w for ws in _sentence_words(doc) for w in ws})
+        return {w: k for k, w in enumerate(words)}, word_vectors(words)
+
+    return doc.memo("vocabulary_vectors", build)
+
+
+def _doc_words(doc: Document) -> list[str]:
+    words = _sentence_words(doc)
+    return doc.memo(
+        "story_words",
+        lambda: sorted(
+            {w for s, ws in zip(doc.sentences, words, strict=True) if s.kind != "boilerplate" for w in ws}
+        ),
+    )
+
+
+def soft_match(b_words: list[str], b: Document, a_words: list[str], a: Document) -> np.ndarray:
+    """For each derived word, its best cosine to any of the given source words (1.0 for the same word)."""
     if not b_words:
         return np.ones(0, dtype=np.float32)
     if not a_words:
         return np.zeros(len(b_words), dtype=np.float32)
+    b_index, b_vectors = _vocabulary(b)
+    a_index, a_vectors = _vocabulary(a)
     a_set = set(a_words)
-    sims = word_vectors(b_words) @ word_vectors(sorted(a_set)).T
+    if a_words is _doc_words(a):  # the whole story's words: one matrix per document, built once
+        a_matrix = a.memo("story_matrix", lambda: a_vectors[[a_index[w] for w in a_words]])
+    else:
+        a_matrix = a_vectors[[a_index[w] for w in sorted(a_set)]]
+    sims = b_vectors[[b_index[w] for w in b_words]] @ a_matrix.T
     best = sims.max(axis=1)
     exact = np.array([w in a_set for w in b_words])
     return np.where(exact, 1.0, best).astype(np.float32)
@@ -85,7 +115,7 @@ def features(a: Document, b: Document, link: Link, flags: list[Flag]) -> dict[st
     btoks = b.tokens[link.b]
     bset = set(btoks)
     src = set().union(*(a.tokens[i] for i in link.sources))
-    doc = {t for toks in a.tokens for t in toks}
+    doc = a.memo("vocabulary", lambda: {t for toks in a.tokens for t in toks})
     novel = bset - doc
     b_bi = _bigrams(btoks)
     src_bi = set().union(*(_bigrams(a.tokens[i]) for i in link.sources))
@@ -113,12 +143,11 @@ def features(a: Document, b: Document, link: Link, flags: list[Flag]) -> dict[st
     n_entities = sum(1 for f in flags if f.type == "specifics_added" and f.detail.startswith("names"))
     n_lists = sum(1 for f in flags if f.type == "specifics_added" and f.detail.startswith("spells out"))
     src_len = sum(len(a.tokens[i]) for i in link.sources)
-    b_words = content_words(b.sentences[link.b].text)
-    src_words = content_words(" ".join(a.sentences[i].text for i in link.sources))
-    soft = soft_match(b_words, src_words)
-    doc_words = [w for s in a.sentences if s.kind != "boilerplate" for w in content_words(s.text)]
+    b_words = _sentence_words(b)[link.b]
+    src_words = [w for i in link.sources for w in _sentence_words(a)[i]]
+    soft = soft_match(b_words, b, src_words, a)
     unmatched = [w for w, v in zip(b_words, soft, strict=True) if v < UNMATCHED_BELOW]
-    doc_soft = soft_match(unmatched, doc_words) if unmatched else np.ones(0)
+    doc_soft = soft_match(unmatched, b, _doc_words(a), a) if unmatched else np.ones(0)
     best_tokens = a.tokens[link.sources[0]]
     return {
         "cosine": link.cosine,
@@ -152,10 +181,15 @@ def _model() -> dict:
     path = resources.files("wiretrace") / "data" / "support_model.json"
     model = json.loads(path.read_text())
     if model["type"] == "trees":
-        model["arrays"] = [
-            {k: np.asarray(t[k]) for k in ("feature", "threshold", "left", "right", "value", "leaf")}
-            for t in model["trees"]
-        ]
+        # All trees in one flat node table, so every row walks every tree together, one level per step.
+        offsets = np.cumsum([0] + [len(t["leaf"]) for t in model["trees"]])[:-1]
+        flat = {
+            k: np.concatenate([np.asarray(t[k]) for t in model["trees"]])
+            for k in ("feature", "threshold", "left", "right", "value", "leaf")
+        }
+        for k in ("left", "right"):
+            flat[k] = flat[k] + np.repeat(offsets, [len(t["leaf"]) for t in model["trees"]])
+        model["flat"], model["roots"] = flat, offsets
     return model
 
 
@@ -172,17 +206,14 @@ def support_probabilities(rows: list[dict[str, float]]) -> np.ndarray:
     if model["type"] == "logistic":
         z = model["intercept"] + ((X - model["mean"]) / model["scale"]) @ np.asarray(model["coef"])
     else:
-        z = np.full(len(X), model["baseline"], dtype=np.float64)
-        idx = np.arange(len(X))
-        for t in model["arrays"]:
-            node = np.zeros(len(X), dtype=np.int64)
-            while True:
-                leaf = t["leaf"][node]
-                if leaf.all():
-                    break
-                go_left = X[idx, t["feature"][node]] <= t["threshold"][node]
-                node = np.where(leaf, node, np.where(go_left, t["left"][node], t["right"][node]))
-            z += t["value"][node]
+        t = model["flat"]
+        node = np.tile(model["roots"], (len(X), 1))  # (rows, trees)
+        row = np.arange(len(X))[:, None]
+        while not t["leaf"][node].all():
+            go_left = X[row, t["feature"][node]] <= t["threshold"][node]
+            step = np.where(go_left, t["left"][node], t["right"][node])
+            node = np.where(t["leaf"][node], node, step)
+        z = model["baseline"] + t["value"][node].sum(axis=1)
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
 
