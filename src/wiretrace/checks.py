@@ -245,6 +245,12 @@ def check_entities(ctx: Context) -> list[Flag]:
 QUOTE_SAME_WORDS = 0.75  # a quote keeping this share of the source quote's words is reworded, not rewritten
 
 
+def _share_in(words: set[str], ctx: Context) -> float:
+    """Share of the quoted words found (in any order) in the linked source sentences."""
+    src = {w for i in ctx.sources for w in squash(ctx.a.sentences[i].text).split()}
+    return len(words & src) / max(1, len(words))
+
+
 def check_quotes(ctx: Context) -> list[Flag]:
     flags = []
     a_quotes = ctx.doc("quotes")
@@ -255,13 +261,14 @@ def check_quotes(ctx: Context) -> list[Flag]:
             continue
         if any(words in squash(aq.text) for aq in a_quotes):
             continue
-        best, overlap = None, 0.0
+        best, overlap, nested = None, 0.0, 0.0
         qset = set(words.split())
         for aq in a_quotes:
             aset = set(squash(aq.text).split())
             ov = len(qset & aset) / max(1, len(qset))
             if ov > overlap:
-                best, overlap = aq, ov
+                # A quote that merely runs on past where the source's sentence cut it is nested in it.
+                best, overlap, nested = aq, ov, len(qset & aset) / max(1, min(len(qset), len(aset)))
         if best is not None and overlap >= 0.5:
             flags.append(
                 Flag(
@@ -269,14 +276,15 @@ def check_quotes(ctx: Context) -> list[Flag]:
                     f"quotes “{q.text}” where the source quotes “{best.text}”",
                     span(best),
                     span(q),
-                    strong=overlap < QUOTE_SAME_WORDS,
+                    strong=max(overlap, nested) < QUOTE_SAME_WORDS,
                 )
             )
-        elif f" {words} " in a_text:
+        elif f" {words} " in a_text or _share_in(qset, ctx) >= QUOTE_SAME_WORDS:
             flags.append(
                 Flag(
                     "quote_fabricated",
-                    f"puts “{q.text}” in quotation marks; the source uses the words but never quotes them",
+                    f"puts “{q.text}” in quotation marks; the source says it in its own words, never as a "
+                    "quotation",
                     None,
                     span(q),
                     strong=False,

@@ -147,7 +147,7 @@ _TITLE_WORDS = {
     "gov",
     "prof",
 }
-_NEG_CONTRACTION = re.compile(r"n['’]t\b", re.IGNORECASE)
+_NEG_CONTRACTION = re.compile(r"n['’]t\b|\bfail(?:s|ed|ing)? to\b", re.IGNORECASE)
 _ACCORDING = re.compile(r"\baccording to\s+(?P<src>(?:[\w’'-]+\s*){1,6})", re.IGNORECASE)
 _ATTR_VERB = re.compile(
     r"\b(?:" + "|".join(sorted(ATTRIBUTION_VERBS | WEAK_ATTRIBUTION_VERBS, key=len, reverse=True)) + r")\b",
@@ -455,14 +455,27 @@ def entity_key(surface: str) -> frozenset[str]:
 
 
 def _quotes(text: str, offset: int) -> list[Mention]:
+    """Quoted spans (trailing punctuation inside the marks trimmed). Short Title Case spans in quotes are
+    names or titles ("Les Miz"), not quotations; a quotation still open at the sentence end runs to it."""
     out = []
+    end = 0
     for m in _QUOTE.finditer(text):
         group = "q" if m.group("q") is not None else "q2"
-        q = m.group(group)
-        if not WORD.search(q):
-            continue
-        out.append(Mention("quote", m.start(group) + offset, m.end(group) + offset, q))
+        out += _quote_mention(text, m.start(group), m.end(group), offset)
+        end = m.end()
+    rest = text[end:]
+    opening = re.search(r"(?:^|\s)[“\"]", rest)
+    if opening and not re.search(r"[”\"]", rest[opening.end() :]):
+        out += _quote_mention(text, end + opening.end(), len(text), offset)
     return out
+
+
+def _quote_mention(text: str, start: int, stop: int, offset: int) -> list[Mention]:
+    q = text[start:stop].rstrip(" ,.;:!?")
+    words = WORD.findall(q)
+    if not words or (len(words) <= 5 and all(w[0].isupper() for w in words)):
+        return []
+    return [Mention("quote", start + offset, start + len(q) + offset, q)]
 
 
 def _attributions(text: str, offset: int) -> list[Mention]:
@@ -550,7 +563,7 @@ def _negations(text: str, offset: int) -> list[Mention]:
         if m.group(0).lower() in NEGATIONS
     ]
     out += [
-        Mention("negation", m.start() + offset, m.end() + offset, m.group(0), "n't")
+        Mention("negation", m.start() + offset, m.end() + offset, m.group(0), m.group(0).lower())
         for m in _NEG_CONTRACTION.finditer(text)
     ]
     return out

@@ -36,8 +36,9 @@ INTENSIFIERS = frozenset(
     escalating soaring skyrocketing plummeting surge surged surging""".split()
 )
 
+# "nor" only continues a negation already counted; "failed to" negates like "did not".
 NEGATIONS = frozenset(
-    """not no never none nobody nothing neither nor without cannot n't denied deny denies""".split()
+    """not no never none nobody nothing neither without cannot n't denied deny denies""".split()
 )
 
 # Verbs and phrases that attribute a claim to someone.
