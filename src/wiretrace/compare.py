@@ -124,9 +124,9 @@ def _doc_cosine(da: Document, db: Document, va: np.ndarray, vb: np.ndarray) -> f
 
 
 def _stats(c: Comparison, b_cov, a_cov, doc_cos: float) -> dict:
-    labels: dict[str, int] = {}
+    labels = {k: 0 for k in ("verbatim", "paraphrase", "altered", "added", "boilerplate", "headline")}
     for r in c.b_results:
-        labels[r.label] = labels.get(r.label, 0) + 1
+        labels[r.label] += 1
     a_body = [r for r in c.a_results if r.sentence.kind == "body"]
     flags: dict[str, int] = {}
     for r in c.b_results:

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from .align import Alignment, Link, link
 from .checks import Context, check_all
+from .lexicon import STOPWORDS
 from .model import Document, Flag, SentenceResult
 from .support import features, support_probabilities, support_threshold
-from .text import squash
+from .text import WORD, squash, stem
 
 LINK_MIN = 0.44  # blended similarity below which no source sentence supports a derived one: "added"
 # The support probability from which a linked sentence is a paraphrase comes with the shipped model
@@ -108,27 +109,37 @@ def _decide(a: Document, b: Document, lk: Link, p: float, flags: list[Flag]) -> 
         return "paraphrase", flags
     if flags:
         return "altered", flags
-    novel = _novel_words(a, b, lk.b)
-    if not novel:
+    runs = _novel_runs(a, b, lk.b)
+    if not runs:
         return "paraphrase", flags
-    start = min(s for s, _ in novel)
-    end = max(e for _, e in novel)
-    words = ", ".join(f"“{b.article.text[s:e]}”" for s, e in novel[:6])
     return "altered", [
-        Flag("specifics_added", f"adds wording the source does not support: {words}", None, (start, end))
+        Flag(
+            "specifics_added",
+            f"adds “{b.article.text[s:e]}”, which the source does not support",
+            None,
+            (s, e),
+        )
+        for s, e in runs[:3]
     ]
 
 
-def _novel_words(a: Document, b: Document, j: int) -> list[tuple[int, int]]:
-    from .text import STOPWORDS, WORD, stem
-
-    doc = {t for toks in a.tokens for t in toks}
+def _novel_runs(a: Document, b: Document, j: int) -> list[tuple[int, int]]:
+    """Runs of adjacent words the source never uses (stopwords may sit inside a run), longest first."""
+    doc = a.memo("vocabulary", lambda: {t for toks in a.tokens for t in toks})
     sent = b.sentences[j]
-    return [
-        (sent.start + m.start(), sent.start + m.end())
-        for m in WORD.finditer(sent.text)
-        if m.group(0).lower() not in STOPWORDS and len(m.group(0)) > 1 and stem(m.group(0).lower()) not in doc
-    ]
+    runs: list[list[int]] = []
+    last_novel = False
+    for m in WORD.finditer(sent.text):
+        w = m.group(0).lower()
+        if w in STOPWORDS or len(w) < 2:
+            continue
+        novel = stem(w) not in doc
+        if novel and last_novel and runs:
+            runs[-1][1] = sent.start + m.end()
+        elif novel:
+            runs.append([sent.start + m.start(), sent.start + m.end()])
+        last_novel = novel
+    return sorted(((s, e) for s, e in runs), key=lambda r: r[0] - r[1])
 
 
 def diff_source(a: Document, derived: list[SentenceResult]) -> list[SentenceResult]:
