@@ -6,8 +6,9 @@
 """
 
 from .compare import Comparison, compare
+from .corpus import Corpus
 from .errors import InputError
 from .model import Article
 
 __version__ = "0.1.0"
-__all__ = ["Article", "Comparison", "InputError", "__version__", "compare"]
+__all__ = ["Article", "Comparison", "Corpus", "InputError", "__version__", "compare"]

@@ -1,5 +1,5 @@
 """Command line: ``wiretrace compare A B [--format text|json|html|md] [-o FILE]`` and corpus mode
-(``index``, ``stories``, ``show``, ``search``, ``export``; see ``corpus_cli``).
+(``index``, ``stories``, ``show``, ``search``, ``export``; see ``wiretrace.corpus.cli``).
 
 Errors in the input are reported as one line naming the file and the reason, with exit code 2; never
 as a traceback.

@@ -1,0 +1,500 @@
+"""Corpus-mode benchmark (and the builder of ``tests/data/corpus``).
+
+Quality: an evaluation corpus from real dev data: FRANK validation articles with their model and
+reference summaries (derived), SummEdits documents with their edited summaries (derived), ECB+ articles
+(same event, written independently; different topics are distractors to each other) and FRANK test
+articles as distractors. Scores recall / precision of derived-from pairs (unordered: a derived pair is
+found when the index holds a copy or rewrite edge between the two texts) and B-cubed F1 of story
+membership against ECB+ sub-events; runs datasketch MinHashLSH (word 5-gram shingles, threshold 0.5)
+on the same corpus in the same run.
+
+Throughput: synthetic corpora built from real sentences (MSRP sentence file + FRANK articles) with
+planted copies and rewrites (sentence subsets, reordered, some replaced by their MSRP paraphrase);
+reports articles/s, peak RSS, bytes on disk per article, candidate pairs per article, the 100k/10k time
+ratio, planted recall and search latency.
+
+    python bench/corpus_bench.py --quality --throughput 2000,10000
+    python bench/corpus_bench.py --make-test-data tests/data/corpus
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+
+from bench import datasets as ds  # noqa: E402
+
+# ------------------------------------------------------------------------------- test data builder
+
+
+def _host(url: str) -> str:
+    from wiretrace.ingest.records import host
+
+    return host(url) or "unknown"
+
+
+def make_test_data(out: Path) -> None:
+    """Write tests/data/corpus: corpus.jsonl (every record) and txt/ (a few as one-article files)."""
+    root = ds.data_root()
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "txt").mkdir(exist_ok=True)
+    seeds = ROOT / "tests" / "data"
+    records: list[dict] = []
+    ap = (seeds / "seed_ap.txt").read_text(encoding="utf-8")
+    rw = (seeds / "seed_rewrite.txt").read_text(encoding="utf-8")
+    records.append({"id": "seed-ap", "series": "wire", "text": ap, "date": None})
+    records.append({"id": "seed-rewrite", "series": "content-farm", "text": rw, "date": None})
+    arts = ds._frank_articles(root)
+    val = sorted(h for h in ds._frank_split_hashes(root, "validation") if not h.isdigit())[:3]
+    for h in val:
+        doc = arts[h]
+        records.append(
+            {
+                "title": None,
+                "maintext": ds._frank_source(doc),
+                "date_publish": None,
+                "source_domain": _host(doc.get("url") or "") if doc.get("url") else "cnn.com",
+                "url": doc.get("url"),
+                "frank_hash": h,
+            }
+        )
+        for model in ("reference", "bart"):
+            text = " ".join(ds.frank_summary_lines(doc, model))
+            records.append(
+                {
+                    "id": f"frank-{h[:8]}-{model}",
+                    "series": f"summary-{model}",
+                    "text": text,
+                    "date": None,
+                    "derived_from": h,
+                }
+            )
+    edits = ds.summedits(root)
+    groups: dict[str, list] = defaultdict(list)
+    for item in edits:
+        groups[item.group].append(item)
+    for g in sorted(groups)[:2]:
+        items = groups[g]
+        doc = items[0].source
+        records.append({"id": f"summedits-{g}", "series": "summedits-doc", "text": doc, "date": None})
+        good = next(x for x in items if x.supported)
+        bad = next(x for x in items if not x.supported)
+        for tag, x in (("consistent", good), ("edited", bad)):
+            records.append(
+                {
+                    "id": f"summedits-{g}-{tag}",
+                    "series": "summedits-summary",
+                    "text": x.sentence,
+                    "date": None,
+                    "derived_from": f"summedits-{g}",
+                    "edit_types": list(x.edit_types),
+                }
+            )
+    ecb = ds.ecbplus_documents(root)
+    for topic in (1, 3):
+        docs = [d for d in ecb if d.topic == topic and d.subevent == "ecb"]
+        chosen: list = []
+        for d in docs:
+            if all(ds.shared_sentence_share(d.text, c.text) < 0.3 for c in chosen):
+                chosen.append(d)
+            if len(chosen) == (4 if topic == 1 else 2):
+                break
+        for d in chosen:
+            lines = d.text.split("\n")
+            records.append(
+                {
+                    "id": f"ecb-{d.doc_id}",
+                    "series": f"ecb-outlet-{d.doc_id}",
+                    "text": "\n".join(lines),
+                    "date": None,
+                    "ecb_topic": d.topic,
+                    "ecb_subevent": d.subevent,
+                }
+            )
+    with (out / "corpus.jsonl").open("w", encoding="utf-8") as fh:
+        for r in records:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    for name, rid in (
+        ("seed_ap.txt", "seed-ap"),
+        ("seed_rewrite.txt", "seed-rewrite"),
+        ("ecb_1_1ecb.txt", "ecb-1_1ecb"),
+        ("ecb_1_2ecb.txt", "ecb-1_2ecb"),
+    ):
+        rec = next((r for r in records if r.get("id") == rid), None)
+        if rec:
+            (out / "txt" / name).write_text(rec["text"], encoding="utf-8")
+    print(f"wrote {len(records)} records to {out / 'corpus.jsonl'}")
+
+
+# ------------------------------------------------------------------------------- quality corpus
+
+
+def quality_corpus(
+    frank_split: str = "validation", summedits_per_doc: int = 8, ecb_topics: int = 20, distractors: int = 100
+) -> tuple[list[dict], dict[frozenset[str], str], dict[str, tuple[int, str]]]:
+    """Records, the true derived pairs (unordered ids -> the source's id) and the ECB+ gold events."""
+    root = ds.data_root()
+    rng = random.Random(11)
+    arts = ds._frank_articles(root)
+    records: list[dict] = []
+    derived: dict[frozenset[str], str] = {}
+    for h in sorted(ds._frank_split_hashes(root, frank_split)):
+        doc = arts[h]
+        aid = f"frank-{h[:12]}"
+        records.append({"id": aid, "text": ds._frank_source(doc), "series": "frank-article"})
+        models = [*sorted(name.removesuffix("_lines") for name in doc["model_names"]), "reference"]
+        seen: set[str] = set()
+        for model in models:
+            text = " ".join(ds.frank_summary_lines(doc, model))
+            if not text or text in seen:
+                continue
+            seen.add(text)
+            sid = f"{aid}-{model}"
+            records.append({"id": sid, "text": text, "series": f"summary-{model}"})
+            derived[frozenset((aid, sid))] = aid
+    groups: dict[str, list] = defaultdict(list)
+    for item in ds.summedits(root):
+        groups[item.group].append(item)
+    for g in sorted(groups):
+        did = f"summedits-{g}"
+        records.append({"id": did, "text": groups[g][0].source, "series": "summedits-doc"})
+        items = sorted({x.sentence: x for x in groups[g]}.values(), key=lambda x: x.sentence)
+        for k, x in enumerate(rng.sample(items, min(summedits_per_doc, len(items)))):
+            sid = f"{did}-s{k}"
+            records.append({"id": sid, "text": x.sentence, "series": f"summedits-summary-{k}"})
+            derived[frozenset((did, sid))] = did
+    gold: dict[str, tuple[int, str]] = {}
+    for d in ds.ecbplus_documents(root):
+        if d.topic > ecb_topics:
+            continue
+        lines = d.text.split("\n")
+        if d.subevent == "ecbplus" and lines and lines[0].startswith("http"):
+            lines = lines[1:]  # the URL line gives the sub-event away
+        eid = f"ecb-{d.doc_id}"
+        records.append({"id": eid, "text": "\n".join(lines), "series": f"ecb-{d.doc_id}"})
+        gold[eid] = (d.topic, d.subevent)
+    test_hashes = sorted(ds._frank_split_hashes(root, "test"))
+    for h in rng.sample(test_hashes, min(distractors, len(test_hashes))):
+        records.append(
+            {"id": f"distractor-{h[:12]}", "text": ds._frank_source(arts[h]), "series": "distractor"}
+        )
+    return records, derived, gold
+
+
+def b_cubed(pred: dict[str, str], gold: dict[str, object]) -> tuple[float, float, float]:
+    """B-cubed precision, recall, F1 of a clustering ``pred`` (item -> cluster) against ``gold``."""
+    by_pred: dict[str, set[str]] = defaultdict(set)
+    by_gold: dict[object, set[str]] = defaultdict(set)
+    for item in gold:
+        by_pred[pred[item]].add(item)
+        by_gold[gold[item]].add(item)
+    p = r = 0.0
+    for item in gold:
+        same_pred, same_gold = by_pred[pred[item]], by_gold[gold[item]]
+        both = len(same_pred & same_gold)
+        p += both / len(same_pred)
+        r += both / len(same_gold)
+    p, r = p / len(gold), r / len(gold)
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
+def shingle_set(text: str) -> set[str]:
+    from wiretrace.corpus.fingerprint import shingles
+
+    return set(shingles(text))
+
+
+def datasketch_pairs(records: list[dict], threshold: float = 0.5) -> tuple[set[frozenset[str]], float]:
+    from datasketch import MinHash, MinHashLSH
+
+    t = time.perf_counter()
+    lsh = MinHashLSH(threshold=threshold, num_perm=128)
+    hashes = {}
+    for r in records:
+        m = MinHash(num_perm=128)
+        for sh in shingle_set(r["text"]):
+            m.update(sh.encode())
+        hashes[r["id"]] = m
+        lsh.insert(r["id"], m)
+    pairs = set()
+    for rid, m in hashes.items():
+        for other in lsh.query(m):
+            if other != rid:
+                pairs.add(frozenset((rid, other)))
+    return pairs, time.perf_counter() - t
+
+
+def pr(pred: set[frozenset[str]], truth: set[frozenset[str]]) -> tuple[float, float, float]:
+    tp = len(pred & truth)
+    p = tp / len(pred) if pred else 0.0
+    r = tp / len(truth) if truth else 0.0
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
+def run_quality(args: argparse.Namespace) -> list[str]:
+    from wiretrace import Corpus
+
+    records, truth_map, gold = quality_corpus(
+        args.frank_split, args.summedits_per_doc, args.ecb_topics, args.distractors
+    )
+    derived = truth_map
+    texts = {r["id"]: r["text"] for r in records}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "eval.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+        corpus = Corpus(Path(tmp) / "eval.wt")
+        t = time.perf_counter()
+        report = corpus.add([path], verify=False)
+        db = corpus.store.db
+        ids = dict(db.execute("SELECT n, id FROM articles"))
+        channels = {
+            frozenset((ids[lo], ids[hi])): ch
+            for lo, hi, ch in db.execute("SELECT lo, hi, channels FROM pairs")
+        }
+        corpus.verify_pending(report)
+        report.stories = corpus.rebuild_stories()
+        secs = time.perf_counter() - t
+        raw_edges = {
+            frozenset((ids[a], ids[b])): rel
+            for a, b, rel in db.execute("SELECT src, dst, relation FROM pairs WHERE status = 'done'")
+        }
+        stories = corpus.stories(min_size=2)
+        corpus.close()
+    truth = set(derived)
+    story_edges = {frozenset((e["from"], e["to"])): e for s in stories for e in s["edges"]}
+    member = {a["id"]: s["id"] for s in stories for a in s["articles"]}
+    found_raw = {p for p, rel in raw_edges.items() if rel in ("copy", "rewrite")}
+    found_story = {p for p, e in story_edges.items() if e["relation"] in ("copy", "rewrite")}
+    p_raw, r_raw, f_raw = pr(found_raw, truth)
+    p_st, r_st, f_st = pr(found_story, truth)
+    true_found = [e for p, e in story_edges.items() if p in truth and e["relation"] in ("copy", "rewrite")]
+    right_way = sum(e["from"] == derived[frozenset((e["from"], e["to"]))] for e in true_found)
+    cand_truth = set(channels) & truth
+    by_lsh = sum("lsh" in channels[p] for p in cand_truth)
+    by_vec = sum("vector" in channels[p] for p in cand_truth)
+    ds_pairs, ds_secs = datasketch_pairs(records)
+    p_ds, r_ds, f_ds = pr(ds_pairs, truth)
+    ecb_ids = sorted(gold)
+    pred = {i: member.get(i, f"single-{i}") for i in ecb_ids}
+    bp, br, bf = b_cubed(pred, gold)
+    ecb_false = [p for p in found_story if p <= set(ecb_ids)]
+    ecb_syndicated = sum(1 for p in ecb_false if ds.shared_sentence_share(*(texts[i] for i in p)) >= 0.3)
+    same_event_links = sum(
+        1
+        for p, e in story_edges.items()
+        if e["relation"] == "same_event" and p <= set(ecb_ids) and len({gold[i] for i in p}) == 1
+    )
+    n = len(records)
+    lines = [
+        "## Corpus mode: derived-pair detection and stories",
+        "",
+        f"Evaluation corpus: {n} texts ({len(truth)} true derived pairs: FRANK {args.frank_split} "
+        f"articles and their model/reference summaries, SummEdits documents and up to "
+        f"{args.summedits_per_doc} of their (edited) summaries; {len(gold)} ECB+ articles from topics "
+        f"1-{args.ecb_topics} (same event, written independently); {args.distractors} FRANK test "
+        "articles as distractors).",
+        "",
+        "| system | precision | recall | F1 | seconds |",
+        "|---|---|---|---|---|",
+        f"| wiretrace index, story edges (copy/rewrite) | {p_st:.3f} | {r_st:.3f} | {f_st:.3f} "
+        f"| {secs:.1f} |",
+        f"| wiretrace index, all verified copy/rewrite pairs | {p_raw:.3f} | {r_raw:.3f} "
+        f"| {f_raw:.3f} | |",
+        f"| datasketch MinHashLSH (5-word shingles, threshold 0.5) | {p_ds:.3f} | {r_ds:.3f} | {f_ds:.3f} | "
+        f"{ds_secs:.1f} |",
+        "",
+        f"- candidate pairs: {report.candidates} ({report.candidates / n:.2f} per article); candidate "
+        f"recall of true derived pairs {len(cand_truth) / len(truth):.3f} (LSH channel {by_lsh}, vector "
+        f"channel {by_vec}, of {len(truth)})",
+        f"- direction: {right_way} of {len(true_found)} found true pairs point from the full text to the "
+        "summary",
+        f"- ECB+ story membership, B-cubed against sub-events: precision {bp:.3f}, recall {br:.3f}, "
+        f"F1 {bf:.3f}; {same_event_links} same_event edges inside one sub-event",
+        f"- ECB+ pairs called copy/rewrite: {len(ecb_false)} (counted as errors above); {ecb_syndicated} "
+        "of them share >= 30% near-identical sentences (likely real syndication in ECB+)",
+        f"- index: {report.summary()}",
+    ]
+    return lines
+
+
+# ------------------------------------------------------------------------------- throughput corpora
+
+
+def sentence_pool() -> tuple[list[str], dict[str, str]]:
+    """Real sentences (MSRP sentence file, FRANK article sentences) and MSRP paraphrase partners."""
+    root = ds.data_root()
+    with (root / "msrp" / "msr_paraphrase_data.txt").open(encoding="utf-8-sig") as fh:
+        rows = [line.rstrip("\n").split("\t") for line in fh][1:]
+    sentences = [r[1] for r in rows if len(r) > 1 and len(r[1].split()) >= 6]
+    partner: dict[str, str] = {}
+    for p in ds.msrp("train") + ds.msrp("dev"):
+        if p.paraphrase and p.a != p.b:
+            partner.setdefault(p.a, p.b)
+            partner.setdefault(p.b, p.a)
+    for doc in ds._frank_articles(root).values():
+        sentences.extend(line.strip() for line in doc["article_lines"] if len(line.split()) >= 6)
+    return sorted(set(sentences)), partner
+
+
+def synthetic_corpus(n: int, seed: int = 5, planted: float = 0.1) -> tuple[list[dict], set[frozenset[str]]]:
+    """``n`` articles: bases are 8-16 random real sentences; ``planted`` of them are copies (60-100% of a
+    base's sentences verbatim, plus a furniture line) and as many are rewrites (a base made of MSRP
+    sentences with a paraphrase partner, each replaced by its partner, some dropped, neighbours swapped)."""
+    rng = random.Random(seed)
+    sentences, partner = sentence_pool()
+    with_partner = [s for s in sentences if s in partner]
+    records: list[dict] = []
+    truth: set[frozenset[str]] = set()
+    n_copies = n_rewrites = int(n * planted)
+    n_bases = n - n_copies - n_rewrites
+    bases: list[tuple[str, list[str]]] = []
+    for i in range(n_bases):
+        pool = with_partner if i < n_rewrites else sentences
+        body = rng.sample(pool, rng.randint(8, 16))
+        rid = f"base-{i}"
+        bases.append((rid, body))
+        day = 1 + i * 60 // max(1, n_bases)
+        records.append(
+            {
+                "id": rid,
+                "text": "\n".join(body),
+                "series": f"site-{i % 97}",
+                "date": f"2025-{1 + (day - 1) // 28 % 12:02d}-{1 + (day - 1) % 28:02d}",
+            }
+        )
+    for k in range(n_copies):
+        rid, body = bases[rng.randrange(n_rewrites, n_bases)]
+        keep = [s for s in body if rng.random() < rng.uniform(0.6, 1.0)] or body[:3]
+        cid = f"copy-{k}"
+        records.append({"id": cid, "text": "\n".join([*keep, "Advertisement"]), "series": f"copier-{k % 31}"})
+        truth.add(frozenset((rid, cid)))
+    for k in range(n_rewrites):
+        rid, body = bases[k]
+        out = [partner[s] for s in body if rng.random() < 0.85]
+        for j in range(0, len(out) - 1, 3):
+            if rng.random() < 0.5:
+                out[j], out[j + 1] = out[j + 1], out[j]
+        wid = f"rewrite-{k}"
+        records.append({"id": wid, "text": "\n".join(out or [partner[body[0]]]), "series": f"farm-{k % 13}"})
+        truth.add(frozenset((rid, wid)))
+    rng.shuffle(records)
+    return records, truth
+
+
+def peak_rss_mb() -> float:
+    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return self_kb / 1024
+
+
+def run_throughput(sizes: list[int], workers: int | None) -> list[str]:
+    import statistics
+
+    from wiretrace import Corpus
+    from wiretrace.embed import default_embedder
+
+    default_embedder()
+    lines = [
+        "## Corpus mode: indexing throughput (synthetic corpora from real sentences)",
+        "",
+        "| articles | seconds | articles/s | ingest articles/s | verify pairs/s | candidates/article | "
+        "disk bytes/article | peak RSS MB | RSS growth bytes/article | planted recall "
+        "| search ms (median / max) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    times = {}
+    for n in sizes:
+        records, truth = synthetic_corpus(n)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "synthetic.jsonl"
+            path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+            rss0 = peak_rss_mb()
+            corpus = Corpus(Path(tmp) / "syn.wt", workers=workers)
+            t = time.perf_counter()
+            report = corpus.add([path], verify=False)
+            t_ingest = time.perf_counter() - t
+            corpus.verify_pending(report)
+            t_verify = time.perf_counter() - t - t_ingest
+            report.stories = corpus.rebuild_stories()
+            secs = time.perf_counter() - t
+            times[n] = secs
+            rss = peak_rss_mb()
+            db = corpus.store.db
+            ids = dict(db.execute("SELECT n, id FROM articles"))
+            found = {
+                frozenset((ids[a], ids[b]))
+                for a, b, rel in db.execute("SELECT src, dst, relation FROM pairs WHERE status='done'")
+                if rel in ("copy", "rewrite")
+            }
+            recall = len(found & truth) / len(truth)
+            rew = [p for p in truth if any(x.startswith("rewrite") for x in p)]
+            rew_recall = len(found & set(rew)) / len(rew)
+            corpus.store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            disk = sum(f.stat().st_size for f in Path(tmp).glob("syn.wt*"))
+            by_id = {r["id"]: r for r in records}
+            probe = [by_id[f"base-{i}"]["text"] for i in range(0, min(20, len(by_id)))]
+            corpus.search(probe[0])  # warm
+            lat = []
+            for text in probe:
+                t0 = time.perf_counter()
+                corpus.search(text)
+                lat.append((time.perf_counter() - t0) * 1000)
+            corpus.close()
+        lines.append(
+            f"| {n:,} | {secs:.1f} | {n / secs:.0f} | {n / t_ingest:.0f} "
+            f"| {report.verified / max(t_verify, 1e-9):.0f} | {report.candidates / n:.2f} | {disk / n:.0f} "
+            f"| {rss:.0f} | {max(0.0, rss - rss0) * 2**20 / n:.0f} "
+            f"| {recall:.3f} (rewrites {rew_recall:.3f}) | {statistics.median(lat):.0f} / {max(lat):.0f} |"
+        )
+        print(lines[-1], file=sys.stderr)
+    if len(times) >= 2:
+        small, big = min(times), max(times)
+        lines += [
+            "",
+            f"time({big:,}) / time({small:,}) = {times[big] / times[small]:.1f} "
+            f"(size ratio {big / small:.0f})",
+        ]
+    lines += [
+        "",
+        "Peak RSS is the process high-water mark (it includes the model and Python); workers verify in "
+        "separate processes whose memory is not counted here.",
+    ]
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--make-test-data", type=Path, metavar="DIR")
+    p.add_argument(
+        "--quality", action="store_true", help="derived-pair recall/precision, B-cubed, datasketch"
+    )
+    p.add_argument("--throughput", default="", help="comma-separated synthetic corpus sizes, e.g. 2000,10000")
+    p.add_argument("--workers", type=int, default=None)
+    p.add_argument("--frank-split", default="validation")
+    p.add_argument("--summedits-per-doc", type=int, default=8)
+    p.add_argument("--ecb-topics", type=int, default=20)
+    p.add_argument("--distractors", type=int, default=100)
+    args = p.parse_args(argv)
+    if args.make_test_data:
+        make_test_data(args.make_test_data)
+        return 0
+    out: list[str] = []
+    if args.quality:
+        out += [*run_quality(args), ""]
+    if args.throughput:
+        out += run_throughput([int(x) for x in args.throughput.split(",") if x], args.workers)
+    print("\n".join(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

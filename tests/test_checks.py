@@ -1,0 +1,80 @@
+"""Fact checks on real sentence pairs: each flag fires on the change it names, and not on rewording."""
+
+from __future__ import annotations
+
+import wiretrace
+
+
+def flags_of(source: str, derived: str) -> dict[str, list[dict]]:
+    d = wiretrace.compare(source, derived).to_dict()
+    s = next(s for s in d["b"]["sentences"] if s["label"] != "boilerplate")
+    out: dict[str, list[dict]] = {}
+    for f in s["flags"]:
+        out.setdefault(f["type"], []).append(f)
+    return {"label": s["label"], **out}
+
+
+# Sentences from the MSRP corpus (news from different outlets) and the seed pair.
+SOURCE = "The charges carry up to 25 years in prison and $1.25 million in fines."
+
+
+def test_changed_figure_points_at_both_numbers():
+    got = flags_of(SOURCE, "The charges carry up to 35 years in prison and $1.25 million in fines.")
+    assert got["label"] == "altered"
+    (flag,) = got["number_changed"]
+    assert SOURCE[flag["a_span"][0] : flag["a_span"][1]] == "25"
+
+
+def test_a_figure_cut_out_of_the_claim_is_a_number_change():
+    # Falke-style error: "made up half of radio rental's income" -> "made up radio rental's income".
+    src = (
+        "The ABC have reported that those who receive Centrelink payments made up half of "
+        "Radio Rental's income."
+    )
+    got = flags_of(
+        src, "The ABC have reported that those who receive Centrelink payments made up Radio Rental's income."
+    )
+    assert "number_changed" in got
+
+
+def test_negation_added_in_the_shared_clause():
+    got = flags_of("The court upheld the ban on Tuesday.", "The court did not uphold the ban on Tuesday.")
+    assert "negation_changed" in got and got["label"] == "altered"
+
+
+def test_failing_to_and_not_are_the_same_negation():
+    src = "The Pentagon singled out an officer, Dallager, for failing to address the scandal."
+    got = flags_of(src, "The Pentagon singled out an officer, Dallager, for not addressing the scandal.")
+    assert "negation_changed" not in got
+
+
+def test_quote_reworded_inside_quotation_marks_is_altered_quote():
+    src = 'Kim called it crucial to "strengthening the fighting efficiency" of his armed forces.'
+    got = flags_of(src, 'Kim called it crucial to "strengthening the combat power" of his armed forces.')
+    assert "quote_altered" in got
+
+
+def test_reported_speech_turned_into_a_quotation_is_a_soft_fabrication():
+    src = (
+        "He told The Sun that the daughters had British schools and hospitals in mind "
+        "when they asked for asylum."
+    )
+    got = flags_of(
+        src,
+        '"The daughters had British schools and hospitals in mind when they asked for asylum," '
+        "he told The Sun.",
+    )
+    assert "quote_fabricated" in got
+    assert (
+        got["label"] == "paraphrase"
+    )  # the words are the source's: a paraphrase with a flag, not a falsehood
+
+
+def test_intensifier_and_attribution_added():
+    src = "Such support could increase the threat posed by the country's nuclear forces."
+    got = flags_of(
+        src,
+        "Experts say such support could dramatically increase the threat posed by the country's "
+        "nuclear forces.",
+    )
+    assert "intensifier_added" in got and "attribution_added" in got

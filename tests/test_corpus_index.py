@@ -1,0 +1,278 @@
+"""Corpus mode end to end on real texts (tests/data/corpus: seed pair, FRANK, SummEdits, ECB+)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import wiretrace
+from conftest import DATA
+from test_corpus_readers import write_warc
+from wiretrace.cli import main
+
+CORPUS = DATA / "corpus"
+JSONL = CORPUS / "corpus.jsonl"
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory) -> tuple[Path, wiretrace.Corpus, object]:
+    db = tmp_path_factory.mktemp("corpus") / "corpus.wt"
+    corpus = wiretrace.Corpus(db)
+    report = corpus.add([JSONL])
+    return db, corpus, report
+
+
+def story_of(corpus, article_id: str) -> dict:
+    story = corpus.story(article_id)
+    assert story is not None, f"{article_id} is in no story"
+    return story
+
+
+def roles(story: dict) -> dict[str, str]:
+    return {a["id"]: a["role"] for a in story["articles"]}
+
+
+def test_every_record_is_indexed(indexed):
+    _, _, report = indexed
+    assert report.indexed == len(JSONL.read_text().splitlines())
+    assert report.failed == [] and report.duplicates == 0
+
+
+def test_the_ap_story_is_the_original_and_the_rewrite_derives_from_it(indexed):
+    _, corpus, _ = indexed
+    story = story_of(corpus, "seed-rewrite")
+    assert story["original"] == ["seed-ap"]
+    assert roles(story)["seed-ap"] == "original"
+    assert roles(story)["seed-rewrite"] in ("rewrite", "copy")
+    edge = next(e for e in story["edges"] if e["to"] == "seed-rewrite")
+    assert edge["from"] == "seed-ap" and edge["relation"] == "rewrite"
+
+
+def test_the_rewrite_is_uncredited_reuse_of_the_ap_story(indexed):
+    _, corpus, _ = indexed
+    edge = next(e for e in story_of(corpus, "seed-ap")["edges"] if e["to"] == "seed-rewrite")
+    assert edge["credited"] is False
+
+
+def test_summaries_are_derived_from_their_article(indexed):
+    _, corpus, _ = indexed
+    records = [json.loads(line) for line in JSONL.read_text().splitlines()]
+    for r in records:
+        if str(r.get("derived_from", "")).startswith("summedits") or r.get("series") == "summary-bart":
+            story = story_of(corpus, r["id"])
+            assert roles(story)[r["id"]] in ("rewrite", "copy"), r["id"]
+            assert len(story["original"]) == 1
+
+
+def test_same_event_reports_link_as_same_event_not_derivation(indexed):
+    _, corpus, _ = indexed
+    ecb = ["ecb-1_1ecb", "ecb-1_2ecb", "ecb-1_3ecb", "ecb-1_4ecb"]
+    story = story_of(corpus, ecb[0])
+    members = roles(story)
+    assert set(ecb) <= set(members)
+    assert all(members[i] == "same_event" for i in ecb)
+    inside = [e for e in story["edges"] if e["from"] in ecb and e["to"] in ecb]
+    assert inside and all(e["relation"] == "same_event" for e in inside)
+
+
+def test_unrelated_events_are_separate_stories(indexed):
+    _, corpus, _ = indexed
+    assert story_of(corpus, "ecb-1_1ecb")["id"] != story_of(corpus, "ecb-3_1ecb")["id"]
+    assert story_of(corpus, "seed-ap")["id"] != story_of(corpus, "ecb-1_1ecb")["id"]
+
+
+def test_stories_json_has_the_documented_shape(indexed, capsys):
+    db, _, _ = indexed
+    assert main(["stories", "--db", str(db), "--format", "json"]) == 0
+    stories = json.loads(capsys.readouterr().out)
+    assert stories and set(stories[0]) == {"id", "size", "original", "articles", "edges"}
+    for s in stories:
+        assert s["size"] == len(s["articles"]) >= 2
+        for a in s["articles"]:
+            assert {"id", "path", "title", "source", "published", "role"} <= set(a)
+            assert a["role"] in ("original", "copy", "rewrite", "same_event")
+        for e in s["edges"]:
+            assert {"from", "to", "relation", "credited", "b_from_a"} <= set(e)
+    ap = next(a for s in stories for a in s["articles"] if a["id"] == "seed-ap")
+    assert ap["path"].endswith("corpus.jsonl#1") and ap["published"] is None
+
+
+def test_search_finds_the_rewrite_of_the_ap_story(indexed, capsys):
+    db, _, _ = indexed
+    assert main(["search", str(DATA / "seed_ap.txt"), "--db", str(db), "--format", "json"]) == 0
+    hits = json.loads(capsys.readouterr().out)
+    rewrite = next(h for h in hits if h["id"] == "seed-rewrite")
+    assert rewrite["relation"] == "rewrite"
+    assert rewrite["b_from_a"] > 0.5
+    assert rewrite["flags"].get("quote_fabricated", 0) >= 1
+    assert {"id", "path", "relation", "b_from_a", "flags"} <= set(rewrite)
+    assert not any(h["id"].startswith("ecb-") for h in hits)
+
+
+def test_search_does_not_add_to_the_index(indexed):
+    _, corpus, _ = indexed
+    before = corpus.store.count()
+    corpus.search(DATA / "seed_rewrite.txt")
+    assert corpus.store.count() == before
+
+
+def test_reindexing_is_a_no_op(indexed):
+    _, corpus, _ = indexed
+    tables = ("articles", "lsh", "vectors", "pairs", "stories")
+    before = {t: corpus.store.count(t) for t in tables}
+    report = corpus.add([JSONL])
+    assert report.indexed == 0 and report.duplicates == before["articles"]
+    assert {t: corpus.store.count(t) for t in tables} == before
+
+
+def test_show_writes_a_self_contained_page_and_a_pair_diff(indexed, tmp_path):
+    db, corpus, _ = indexed
+    story = story_of(corpus, "seed-ap")
+    page = tmp_path / "story.html"
+    assert main(["show", story["id"], "--db", str(db), "--format", "html", "-o", str(page)]) == 0
+    html = page.read_text()
+    assert "seed-rewrite" in html and "uncredited reuse" in html and "<script src" not in html
+    diff = tmp_path / "pair.html"
+    args = [
+        "show",
+        story["id"],
+        "--db",
+        str(db),
+        "--pair",
+        "seed-ap",
+        "seed-rewrite",
+        "-f",
+        "html",
+        "-o",
+        str(diff),
+    ]
+    assert main(args) == 0
+    assert "quote" in diff.read_text().lower()
+
+
+def test_show_escapes_article_text(tmp_path):
+    ap = (DATA / "seed_ap.txt").read_text(encoding="utf-8")
+    rw = (DATA / "seed_rewrite.txt").read_text(encoding="utf-8")
+    rw = rw.replace(
+        "Kim Jong Un Orders Artillery Surge as North Korea Arms Russia",
+        "Kim Orders <script>alert(1)</script> Surge",
+        1,
+    )
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(ap, encoding="utf-8")
+    (tmp_path / "in" / "b.txt").write_text(rw, encoding="utf-8")
+    db = tmp_path / "x.wt"
+    assert main(["index", str(tmp_path / "in"), "--db", str(db), "-q"]) == 0
+    story = wiretrace.Corpus(db).stories()[0]
+    out = tmp_path / "s.html"
+    assert main(["show", story["id"], "--db", str(db), "-f", "html", "-o", str(out)]) == 0
+    html = out.read_text()
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+def test_exports_validate(indexed, tmp_path):
+    db, _, _ = indexed
+    import networkx as nx
+
+    paths = {}
+    for fmt in ("jsonl", "graphml", "jsonld", "csv"):
+        paths[fmt] = tmp_path / f"out.{fmt}"
+        assert main(["export", "--db", str(db), "--format", fmt, "-o", str(paths[fmt])]) == 0
+    graph = nx.read_graphml(paths["graphml"])
+    assert graph.is_directed()
+    assert graph.has_edge("seed-ap", "seed-rewrite")
+    assert graph.edges["seed-ap", "seed-rewrite"]["relation"] == "rewrite"
+    doc = json.loads(paths["jsonld"].read_text())
+    assert doc["@context"]["@vocab"] == "https://schema.org/"
+    assert doc["@context"]["prov"] == "http://www.w3.org/ns/prov#"
+    claims = [n for n in doc["@graph"] if n["@type"] == "Claim"]
+    claim = next(n for n in claims if n.get("firstAppearance", "").endswith("seed-ap"))
+    assert any(x.endswith("seed-rewrite") for x in claim["appearance"])
+    rewrite = next(n for n in doc["@graph"] if n.get("identifier") == "seed-rewrite")
+    assert rewrite["prov:wasDerivedFrom"] == ["urn:wiretrace:article:seed-ap"]
+    records = [json.loads(line) for line in paths["jsonl"].read_text().splitlines()]
+    assert {r["type"] for r in records} == {"article", "edge"}
+    rows = list(csv.DictReader(io.StringIO(paths["csv"].read_text())))
+    row = next(r for r in rows if r["id"] == "seed-rewrite")
+    assert row["derived_from"] == "seed-ap" and row["role"] == "rewrite"
+
+
+def test_bad_records_are_reported_and_skipped_with_exit_code_1(tmp_path, capsys):
+    lines = JSONL.read_text(encoding="utf-8").splitlines()
+    bad = tmp_path / "mixed.jsonl"
+    bad.write_text("\n".join([lines[0], "{not json", lines[1], '{"id": "no-text"}']) + "\n", encoding="utf-8")
+    warc = tmp_path / "cut.warc.gz"
+    write_warc(warc, ["https://a.example/1", "https://b.example/2"])
+    data = warc.read_bytes()
+    warc.write_bytes(data[: len(data) - len(data) // 5])
+    db = tmp_path / "bad.wt"
+    code = main(["index", str(bad), str(warc), "--db", str(db), "-q"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert f"{bad}#2" in err and f"{bad}#4" in err and f"{warc}#" in err and "truncated" in err
+    assert "indexed 3, skipped duplicates 0, failed 3" in err
+    corpus = wiretrace.Corpus(db)
+    assert corpus.store.count() == 3
+    assert len(corpus.errors()) == 3
+    assert wiretrace.Corpus(db).story("seed-ap")["original"] == ["seed-ap"]
+
+
+def test_a_clean_index_exits_0(tmp_path):
+    assert main(["index", str(CORPUS / "txt"), "--db", str(tmp_path / "ok.wt"), "-q"]) == 0
+
+
+def _dump(db: Path) -> dict[str, list]:
+    con = sqlite3.connect(db)
+    out = {}
+    for table in (
+        "articles",
+        "lsh",
+        "vectors",
+        "pairs",
+        "sites",
+        "site_lines",
+        "stories",
+        "story_members",
+        "errors",
+    ):
+        out[table] = sorted(con.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
+    con.close()
+    return out
+
+
+def _index_cmd(db: Path) -> list[str]:
+    return [sys.executable, "-m", "wiretrace.cli", "index", str(JSONL), "--db", str(db), "--batch", "4", "-q"]
+
+
+@pytest.mark.slow
+def test_kill_9_during_index_then_rerun_gives_the_same_index(tmp_path):
+    clean_db, crashed_db = tmp_path / "clean.wt", tmp_path / "crashed.wt"
+    subprocess.run(_index_cmd(clean_db), check=True, capture_output=True)
+    proc = subprocess.Popen(_index_cmd(crashed_db), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    count = 0
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            con = sqlite3.connect(crashed_db, timeout=0.1)
+            count = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+            con.close()
+        except sqlite3.Error:
+            count = 0
+        if count >= 4:  # the first batch is committed: the run is mid-way
+            break
+        time.sleep(0.01)
+    assert proc.poll() is None, "the index finished before it could be interrupted"
+    proc.kill()
+    proc.wait()
+    partial = _dump(crashed_db)
+    assert partial != _dump(clean_db)
+    subprocess.run(_index_cmd(crashed_db), check=True, capture_output=True)
+    assert _dump(crashed_db) == _dump(clean_db)

@@ -1,0 +1,136 @@
+"""Story building on a small edge list: originals, shared upstream, date evidence, site boilerplate."""
+
+from __future__ import annotations
+
+import wiretrace
+from conftest import DATA
+from wiretrace.corpus.stories import build_stories, site_summary
+from wiretrace.corpus.verify import mark_site_boilerplate
+from wiretrace.model import Article
+from wiretrace.prepare import prepare
+
+
+def info(*ids: str, published: dict | None = None, seen: dict | None = None) -> dict[int, dict]:
+    published, seen = published or {}, seen or {}
+    return {
+        n: {
+            "id": i,
+            "path": f"{i}.txt",
+            "title": None,
+            "source": f"site-{i}",
+            "published": published.get(i),
+            "first_seen": seen.get(i),
+        }
+        for n, i in enumerate(ids)
+    }
+
+
+def edge(
+    src: int,
+    dst: int,
+    relation: str = "rewrite",
+    share: float = 0.9,
+    direction: str = "compare",
+    credited=None,
+) -> dict:
+    return {
+        "src": src,
+        "dst": dst,
+        "relation": relation,
+        "b_from_a": share,
+        "score": share,
+        "direction": direction,
+        "confidence": 0.9,
+        "credited": credited,
+        "flags": {},
+        "added": 1,
+    }
+
+
+def test_siblings_of_a_shared_source_get_no_false_edge_between_them():
+    # C (0) -> A (1) and C -> B (2) are strong; A -> B is weaker: A and B both derive from C.
+    stories = build_stories(
+        [edge(0, 1, share=0.95), edge(0, 2, share=0.9), edge(1, 2, share=0.6)], info("C", "A", "B")
+    )
+    (story,) = stories
+    assert story["original"] == ["C"]
+    assert {(e["from"], e["to"]) for e in story["edges"]} == {("C", "A"), ("C", "B")}
+    assert story["dropped_edges"][0]["shared_upstream"] == "C"
+
+
+def test_a_chain_keeps_an_edge_stronger_than_the_shared_source():
+    # B copies A almost whole (0.95) while C's link to B is weaker: A -> B is real.
+    stories = build_stories(
+        [edge(0, 1, share=0.9), edge(0, 2, share=0.5), edge(1, 2, share=0.95)], info("C", "A", "B")
+    )
+    assert ("A", "B") in {(e["from"], e["to"]) for e in stories[0]["edges"]}
+
+
+def test_same_event_joins_a_story_but_is_not_derivation():
+    stories = build_stories(
+        [edge(0, 1), edge(1, 2, relation="same_event", direction="unknown")], info("W", "R", "X")
+    )
+    (story,) = stories
+    roles = {a["id"]: a["role"] for a in story["articles"]}
+    assert roles == {"W": "original", "R": "rewrite", "X": "same_event"}
+    assert story["original"] == ["W"]
+
+
+def test_unknown_direction_uses_claimed_dates_then_first_seen_as_uncertain():
+    by_date = build_stories(
+        [edge(0, 1, direction="unknown")],
+        info("late", "early", published={"late": "2025-05-21", "early": "2025-05-20"}),
+    )
+    (e,) = by_date[0]["edges"]
+    assert (e["from"], e["to"], e["date_basis"], e["uncertain"]) == ("early", "late", "published", False)
+    by_seen = build_stories(
+        [edge(0, 1, direction="unknown")],
+        info("late", "early", seen={"late": "2025-05-21T10:00:00Z", "early": "2025-05-20T09:00:00Z"}),
+    )
+    (e,) = by_seen[0]["edges"]
+    assert (e["from"], e["date_basis"], e["uncertain"]) == ("early", "first_seen", True)
+    unknown = build_stories([edge(0, 1, direction="unknown")], info("a", "b"))
+    assert unknown[0]["edges"][0]["date_basis"] == "unknown" and unknown[0]["edges"][0]["uncertain"]
+
+
+def test_a_derivation_cycle_is_broken_at_its_weakest_edge():
+    stories = build_stories(
+        [edge(0, 1, share=0.9), edge(1, 2, share=0.8), edge(2, 0, share=0.5)], info("a", "b", "c")
+    )
+    assert stories[0]["original"] == ["a"]
+
+
+def test_site_summary_counts_uncredited_copies_per_site():
+    stories = build_stories(
+        [edge(0, 1, credited=False), edge(0, 2, relation="copy", credited=True)],
+        info("wire", "farm", "paper"),
+    )
+    rows = {r["site"]: r for r in site_summary(stories)}
+    assert rows["site-farm"]["rewrites"] == 1 and rows["site-farm"]["uncredited"] == 1
+    assert rows["site-paper"]["copies"] == 1 and rows["site-paper"]["credited"] == 1
+    assert rows["site-wire"]["originals"] == 1 and rows["site-wire"]["copied_by_others"] == 2
+
+
+def test_lines_a_site_repeats_become_site_boilerplate(tmp_path):
+    footer = "Follow our newsroom on social media for the latest updates from around the region"
+    docs = [p.read_text(encoding="utf-8") for p in sorted(DATA.glob("ecb_*.txt"))]
+    docs.append((DATA / "seed_ap.txt").read_text(encoding="utf-8"))
+    folder = tmp_path / "site"
+    folder.mkdir()
+    import json
+
+    with (folder / "site.jsonl").open("w") as fh:
+        for i, text in enumerate(docs):
+            fh.write(
+                json.dumps({"id": f"d{i}", "text": f"{text.strip()}\n{footer}", "series": "one.example"})
+                + "\n"
+            )
+    corpus = wiretrace.Corpus(tmp_path / "bp.wt")
+    corpus.add([folder])
+    lines = corpus.store.site_boilerplate("one.example", 3, 0.3)
+    assert footer in lines.values()
+    assert all("Tara Reid" not in text for text in lines.values())
+    article = Article(f"{docs[-1].strip()}\n{footer}")
+    doc = mark_site_boilerplate(prepare(article), frozenset(lines))
+    marked = [s for s in doc.sentences if s.reason == "site boilerplate"]
+    assert [s.text for s in marked] == [footer]
