@@ -12,12 +12,12 @@ from pathlib import Path
 import numpy as np
 
 from . import align
-from .diff import diff_derived, diff_source
+from .diff import diff_derived, diff_source, link_labels
 from .embed import embed
 from .ingest import read_article
 from .model import Article, Direction, Document, Relation, SentenceResult
 from .prepare import prepare
-from .relation import coverage, decide_direction, decide_relation, findings
+from .relation import Coverage, coverage, decide_direction, decide_relation, findings
 
 SCHEMA = "wiretrace.compare/1"
 
@@ -105,6 +105,26 @@ def compare_documents(da: Document, db: Document) -> Comparison:
     result = Comparison(da, db, a_res, b_res, rel, direction, findings(da, db, rel, direction))
     result.stats = _stats(result, b_cov, a_cov, doc_cos)
     return result
+
+
+def sentence_vectors(doc: Document) -> np.ndarray:
+    """One unit vector per sentence of ``doc`` (cache them per article when comparing many pairs)."""
+    return embed([s.text for s in doc.sentences])
+
+
+def relate_documents(
+    da: Document, db: Document, vectors: tuple[np.ndarray, np.ndarray] | None = None
+) -> tuple[Relation, Coverage, Coverage]:
+    """The pair's relation from the alignment alone: what corpus verification needs for every candidate.
+
+    Gives the same relation as ``compare_documents`` (derived-or-not depends only on the links) at a
+    fraction of the cost; documents may be prepared ``light``.
+    """
+    va, vb = vectors if vectors is not None else (sentence_vectors(da), sentence_vectors(db))
+    forward = align.build(da, db, vectors=(va, vb))
+    b_cov = coverage(db, link_labels(da, db, forward))
+    a_cov = coverage(da, link_labels(db, da, forward.transpose(da, db)))
+    return decide_relation(da, db, b_cov, a_cov), b_cov, a_cov
 
 
 def _unmatched(r: SentenceResult) -> SentenceResult:

@@ -142,6 +142,27 @@ def _novel_runs(a: Document, b: Document, j: int) -> list[tuple[int, int]]:
     return sorted(((s, e) for s, e in runs), key=lambda r: r[0] - r[1])
 
 
+def link_labels(a: Document, b: Document, al: Alignment) -> list[SentenceResult]:
+    """Labels from the alignment alone (verbatim, paraphrase standing for any derived label, added).
+
+    Whether a sentence is derived at all depends only on its link, so this is what the relation needs;
+    it skips the fact checks and the classifier, which only split derived sentences into kinds.
+    """
+    a_squashed = {squash(s.text): s.i for s in a.sentences if s.kind in ("body", "headline")}
+    out = []
+    for j, lk in links_of(a, b, al).items():
+        sent = b.sentences[j]
+        if sent.kind != "body":
+            out.append(SentenceResult(sent, sent.kind))
+        elif squash(sent.text) in a_squashed:
+            out.append(SentenceResult(sent, "verbatim", [a_squashed[squash(sent.text)]], 1.0))
+        elif lk is not None and lk.similarity >= LINK_MIN:
+            out.append(SentenceResult(sent, "paraphrase", list(lk.sources), _round(lk.similarity)))
+        else:
+            out.append(SentenceResult(sent, "added"))
+    return out
+
+
 def diff_source(a: Document, derived: list[SentenceResult]) -> list[SentenceResult]:
     """Label each sentence of source ``a`` by whether a derived sentence uses it."""
     users: dict[int, list[int]] = defaultdict(list)

@@ -166,7 +166,7 @@ def extract(text: str, offset: int = 0, published: date | None = None, headline:
         numbers=tuple(_numbers(text, offset)),
         dates=tuple(_dates(text, offset, published)),
         entities=() if headline else tuple(_entities(text, offset)),
-        quotes=tuple(_quotes(text, offset)),
+        quotes=tuple(quotes(text, offset)),
         attributions=tuple(_attributions(text, offset)),
         hedges=tuple(_lexical(text, offset, "hedge", HEDGES, HEDGE_PHRASES)),
         intensifiers=tuple(_lexical(text, offset, "intensifier", INTENSIFIERS, ())),
@@ -454,7 +454,7 @@ def entity_key(surface: str) -> frozenset[str]:
 # --- quotes, attributions, hedges, negation, lists ---------------------------------------------------
 
 
-def _quotes(text: str, offset: int) -> list[Mention]:
+def quotes(text: str, offset: int = 0) -> list[Mention]:
     """Quoted spans (trailing punctuation inside the marks trimmed). Short Title Case spans in quotes are
     names or titles ("Les Miz"), not quotations; a quotation still open at the sentence end runs to it."""
     out = []
