@@ -43,6 +43,8 @@ FEATURES = (
     "soft_containment",
     "unmatched_words",
     "unmatched_doc_words",
+    "unmatched_run",
+    "unmatched_share",
     "order_agreement",
 )
 UNMATCHED_BELOW = 0.6  # a word whose nearest source word is less similar than this is new information
@@ -94,6 +96,15 @@ def soft_match(b_words: list[str], b: Document, a_words: list[str], a: Document)
     best = sims.max(axis=1)
     exact = np.array([w in a_set for w in b_words])
     return np.where(exact, 1.0, best).astype(np.float32)
+
+
+def _longest_run(mask: np.ndarray) -> int:
+    """Longest stretch of consecutive new words: a whole clause of new information, not a synonym."""
+    best = run = 0
+    for x in mask:
+        run = run + 1 if x else 0
+        best = max(best, run)
+    return best
 
 
 def order_agreement(b_tokens: tuple[str, ...], a_tokens: tuple[str, ...]) -> float:
@@ -172,6 +183,8 @@ def features(a: Document, b: Document, link: Link, flags: list[Flag]) -> dict[st
         "soft_containment": float(soft.mean()) if len(soft) else 1.0,
         "unmatched_words": min(len(unmatched), 6) / 6,
         "unmatched_doc_words": min(int((doc_soft < UNMATCHED_BELOW).sum()), 6) / 6,
+        "unmatched_run": min(_longest_run(soft < UNMATCHED_BELOW), 4) / 4,
+        "unmatched_share": float((soft < UNMATCHED_BELOW).mean()) if len(soft) else 0.0,
         "order_agreement": order_agreement(btoks, best_tokens),
     }
 
