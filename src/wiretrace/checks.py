@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .facts import dates_agree, quantities_match, quantity_supported
 from .lexicon import ALIASES, METONYMS
@@ -25,6 +25,7 @@ class Context:
     j: int
     sources: tuple[int, ...]
     group: tuple[int, ...]  # derived sentences that share the best source (a split), j included
+    users: dict[int, tuple[int, ...]] = field(default_factory=dict)  # source sentence -> derived users
 
     def src(self, kind: str) -> list[Mention]:
         return [m for i in self.sources for m in getattr(self.a.facts[i], kind)]
@@ -343,23 +344,25 @@ def check_attributions(ctx: Context) -> list[Flag]:
 
 
 def check_hedges(ctx: Context) -> list[Flag]:
+    """A source hedge that no derived sentence using that source keeps, charged to the one carrying it."""
     flags = []
-    src = ctx.src("hedges")
-    group_hedges = [m for k in ctx.group for m in ctx.b.facts[k].hedges]
-    group_words = {stem(m.value) for m in group_hedges}
-    missing = [h for h in src if stem(h.value) not in group_words]
-    n_lost = len(src) - len(group_hedges)
-    for h in missing[: max(0, n_lost)]:
-        if _carrier(ctx, h) == ctx.j:
-            flags.append(
-                Flag(
-                    "hedge_removed",
-                    f"the source hedges this (“{h.text}”); the rewrite states it as fact",
-                    span(h),
-                    None,
+    for i in ctx.sources:
+        src = list(ctx.a.facts[i].hedges)
+        users = ctx.users.get(i) or (ctx.j,)
+        kept = [m for k in users for m in ctx.b.facts[k].hedges]
+        kept_words = {stem(m.value) for m in kept}
+        missing = [h for h in src if stem(h.value) not in kept_words]
+        for h in missing[: max(0, len(src) - len(kept))]:
+            if _carrier(ctx, i, h, users) == ctx.j:
+                flags.append(
+                    Flag(
+                        "hedge_removed",
+                        f"the source hedges this (“{h.text}”); the rewrite states it as fact",
+                        span(h),
+                        None,
+                    )
                 )
-            )
-    if not src:
+    if not ctx.src("hedges"):
         doc_words = ctx.a.memo("vocabulary", lambda: {t for toks in ctx.a.tokens for t in toks})
         for m in ctx.mine("hedges"):
             if stem(m.value) not in doc_words and m.value not in ("would", "could", "may", "might"):
@@ -367,21 +370,11 @@ def check_hedges(ctx: Context) -> list[Flag]:
     return flags
 
 
-def _carrier(ctx: Context, hedge: Mention) -> int:
-    """The derived sentence (among the split group) that carries the hedged clause."""
-    text = ctx.a.article.text
-    sent = (
-        next(
-            ctx.a.sentences[i]
-            for i in ctx.sources
-            if ctx.a.sentences[i].start <= hedge.start < ctx.a.sentences[i].end
-        )
-        if any(ctx.a.sentences[i].start <= hedge.start < ctx.a.sentences[i].end for i in ctx.sources)
-        else None
-    )
-    end = sent.end if sent else min(len(text), hedge.end + 200)
-    ctx_stems = set(content_stems(text[hedge.end : end])[:10])
-    scores = [(len(ctx_stems & set(ctx.b.tokens[k])), -k) for k in ctx.group]
+def _carrier(ctx: Context, i: int, hedge: Mention, users: tuple[int, ...]) -> int:
+    """The derived sentence (among those using source sentence ``i``) that carries the hedged clause."""
+    sent = ctx.a.sentences[i]
+    ctx_stems = set(content_stems(ctx.a.article.text[hedge.end : sent.end])[:10])
+    scores = [(len(ctx_stems & set(ctx.b.tokens[k])), -k) for k in users]
     return -max(scores)[1]
 
 

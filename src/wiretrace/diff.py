@@ -43,15 +43,19 @@ def links_of(a: Document, b: Document, al: Alignment) -> dict[int, Link | None]:
 def evidence(a: Document, b: Document, links: dict[int, Link | None]) -> dict[int, Evidence]:
     """Fact checks and classifier features for every linked body sentence of ``b``."""
     groups: dict[int, list[int]] = defaultdict(list)
+    users: dict[int, list[int]] = defaultdict(list)
     for j, lk in links.items():
-        if lk is not None and lk.similarity >= LINK_MIN:
+        if lk is not None and lk.similarity >= LINK_MIN and b.sentences[j].kind == "body":
             groups[lk.sources[0]].append(j)
+            for i in lk.sources:
+                users[i].append(j)
+    used = {i: tuple(js) for i, js in users.items()}
     out = {}
     for j, lk in links.items():
         if lk is None or b.sentences[j].kind != "body":
             continue
         group = tuple(groups.get(lk.sources[0], [j])) or (j,)
-        flags, notes = check_all(Context(a, b, j, lk.sources, group))
+        flags, notes = check_all(Context(a, b, j, lk.sources, group, used))
         out[j] = Evidence(lk, flags, notes, features(a, b, lk, flags))
     return out
 
