@@ -27,6 +27,10 @@ DERIVED_VOCAB_ALONE = 0.8  # vocabulary containment that marks derivation on its
 # by far the more common case.
 BRIEF_SENTENCES = 2
 BRIEF_VOCAB = 0.25
+# The same event needs some shared narrative (a sentence's worth aligned) or more shared vocabulary than
+# topical neighbours have.
+SAME_EVENT_SHARE = 0.05
+SAME_EVENT_VOCAB = 0.25
 COPY_MIN = 0.6  # share of the derived text that must be verbatim for a copy
 
 
@@ -93,6 +97,10 @@ def decide_relation(a: Document, b: Document, b_cov: Coverage, a_cov: Coverage) 
                 f"the short text reads as a brief or summary of the long one ({vocab:.0%} shared vocabulary)"
             )
         return Relation("rewrite", round(max(share, vocab), 3), detail)
+    if share < SAME_EVENT_SHARE and vocab < SAME_EVENT_VOCAB:
+        return Relation(
+            "unrelated", round(1.0 - vocab, 3), f"no sentence aligns; {vocab:.0%} shared vocabulary"
+        )
     detail = f"shares facts, not sentences ({share:.0%} aligned, {vocab:.0%} shared vocabulary)"
     return Relation("same_event", round(max(share, vocab), 3), detail)
 
