@@ -132,7 +132,10 @@ def _numbers_dropped_in_place(ctx: Context, src_free: list[Mention]) -> list[Fla
     flags = []
     btext = " " + squash(ctx.b.sentences[ctx.j].text) + " "
     atext = ctx.a.article.text
+    mine = [m.value for m in ctx.mine("numbers")]
     for p in src_free:
+        if any(abs(q.value - p.value.value) < 1e-9 for q in mine):
+            continue  # the figure is still there, in other words ("two of three" -> "second")
         before = re.findall(r"[^\W_]+", atext[max(0, p.start - 40) : p.start].lower())[-2:]
         after = re.findall(r"[^\W_]+", atext[p.end : p.end + 40].lower())
         if after and after[0] == "of":

@@ -23,6 +23,7 @@ from .lexicon import (
     NEGATIONS,
     NOUN_MARKERS,
     NUMBER_WORDS,
+    ORDINALS,
     SCALE_WORDS,
     STOPWORDS,
     VAGUE_SCALES,
@@ -60,6 +61,12 @@ _NUM = re.compile(
 _FRACTION = re.compile(
     r"\b(?P<n>a|one|two|three|four|nine)[\s-]+(?P<d>half|third|thirds|quarter|quarters|fifth|fifths|tenth|tenths)\b"
     r"|\b(?P<half>half)\b",
+    re.IGNORECASE,
+)
+_ORDINAL = re.compile(
+    r"\b("
+    + "|".join(ORDINALS)
+    + r")\s+(?:win|victory|defeat|loss|time|title|goal|term|round|place|case|death)s?\b",
     re.IGNORECASE,
 )
 _MULTIPLE = re.compile(r"\b(doubl|tripl|quadrupl|halv)(?:e|ed|es|ing)\b", re.IGNORECASE)
@@ -219,6 +226,8 @@ def _numbers(text: str, offset: int) -> list[Mention]:
     for m in _MULTIPLE.finditer(text):
         factor = {"doubl": 2, "tripl": 3, "quadrupl": 4, "halv": 0.5}[m.group(1).lower()]
         add(m.start(), m.end(), Quantity(factor, "multiple"))
+    for m in _ORDINAL.finditer(text):  # "his second win" counts two wins, like "two of three"
+        add(m.start(), m.end(), Quantity(float(ORDINALS[m.group(1).lower()]), "ordinal"))
     for m in _WORDNUM.finditer(text):
         w = m.group("w").lower()
         if w in ("one",) and not m.group("scale"):
@@ -242,6 +251,8 @@ def quantities_match(b: Quantity, a: Quantity) -> bool:
     """Same claim up to rounding: exact, or within 10% when either side is approximate."""
     if b.kind == "multiple" or a.kind == "multiple":
         return b.kind == a.kind and abs(b.value - a.value) < 1e-9
+    if "ordinal" in (b.kind, a.kind):
+        return {b.kind, a.kind} <= {"ordinal", "count"} and abs(b.value - a.value) < 1e-9
     if b.kind == "vague" or a.kind == "vague":
         x, y = max(b.value, 1), max(a.value, 1)
         return 1 <= max(x, y) / min(x, y) < 1000 and min(x, y) >= min(b.value, a.value)
