@@ -126,7 +126,7 @@ def test_search_does_not_add_to_the_index(indexed):
 
 def test_reindexing_is_a_no_op(indexed):
     _, corpus, _ = indexed
-    tables = ("articles", "lsh", "vectors", "pairs", "stories")
+    tables = ("articles", "docs", "terms", "postings", "vectors", "pairs", "stories")
     before = {t: corpus.store.count(t) for t in tables}
     report = corpus.add([JSONL])
     assert report.indexed == 0 and report.duplicates == before["articles"]
@@ -234,7 +234,9 @@ def _dump(db: Path) -> dict[str, list]:
     out = {}
     for table in (
         "articles",
-        "lsh",
+        "docs",
+        "terms",
+        "postings",
         "vectors",
         "pairs",
         "sites",

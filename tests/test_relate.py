@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from conftest import DATA, SEED_AP, SEED_REWRITE, load_json
-
 from wiretrace.compare import as_article, compare_documents, relate_documents
 from wiretrace.prepare import prepare
 

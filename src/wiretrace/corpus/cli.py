@@ -27,6 +27,12 @@ def add_corpus_commands(sub: argparse._SubParsersAction, date_type) -> None:
     i.add_argument("--db", default=DEFAULT_DB, help=f"corpus file (default {DEFAULT_DB})")
     i.add_argument("--workers", type=int, default=None, help="verification processes (default: up to 2)")
     i.add_argument("--batch", type=int, default=None, help="new articles per committed batch")
+    i.add_argument(
+        "--diffs",
+        action="store_true",
+        help="also run the full claim-level comparison of every verified pair now (by default it runs when "
+        "a pair is first shown or searched, or now when the run adds few pairs)",
+    )
     i.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
     s = sub.add_parser("stories", help="list the stories of a corpus, biggest first")
@@ -106,18 +112,20 @@ def _index(args: argparse.Namespace) -> int:
         transient=True,
     ) as bar:
         ingest = bar.add_task("indexing articles", total=None)
-        verify = None
+        tasks: dict[str, object] = {}
+        names = {"verify": "verifying candidate pairs", "diff": "comparing verified pairs"}
 
         def progress(stage: str, done: int, total: int | None) -> None:
-            nonlocal verify
             if stage == "ingest":
                 bar.update(ingest, completed=done)
-            else:
-                if verify is None:
-                    verify = bar.add_task("verifying candidate pairs", total=total)
-                bar.update(verify, completed=done, total=total)
+                return
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(names.get(stage, stage), total=total)
+            bar.update(tasks[stage], completed=done, total=total)
 
-        report = corpus.add(args.paths, progress=progress, batch=args.batch or BATCH)
+        report = corpus.add(
+            args.paths, progress=progress, batch=args.batch or BATCH, diffs=True if args.diffs else None
+        )
     corpus.close()
     for locator, reason in report.failed:
         print(f"wiretrace: failed: {locator}: {reason}", file=sys.stderr)

@@ -6,18 +6,24 @@
 >>> for story in corpus.stories():
 ...     print(story["id"], story["original"], story["size"])
 
-Indexing runs in two resumable phases. Ingest: records are read in input order, new articles
-(unknown id and text hash) are fingerprinted in batches; each batch's articles, LSH buckets, vectors,
-site-line counts and candidate pairs commit in one transaction. Verify: pending candidate pairs are
-compared (in worker processes) and their results committed in batches. A rerun after ``kill -9``
-skips what was committed and finishes the rest, so the final index is the same as an uninterrupted
-run's. Stories are then recomputed from the verified pairs (cheap, and always consistent with them).
+Indexing runs in resumable phases. Ingest: records are read in input order and new articles (unknown
+id and text hash) are analysed once, in batches, by worker processes (light prepare, sentence vectors,
+stems: ``fingerprint.analyse_batch``); the main process commits each batch's articles, records,
+document frequencies, keys, vectors, site-line counts and candidate pairs in one transaction. Verify:
+worker processes read the two records of each pending pair from the file and decide its relation
+(``verify.Verifier``); results commit in batches. Stories are then recomputed from the verified pairs.
+Diffs: the full claim-level comparison of a verified pair runs when it is first asked for
+(``pair``, ``show``, ``search``), for every pair with ``add(diffs=True)`` / ``wiretrace index
+--diffs``, and by default at index time when a run adds few edges (at most ``AUTO_DIFFS``).
+A rerun after ``kill -9`` skips what was committed and finishes the rest, so the final index is the
+same as an uninterrupted run's.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -28,16 +34,31 @@ from pathlib import Path
 import numpy as np
 
 from ..compare import ArticleLike, as_article
+from ..errors import InputError
 from ..model import Article
 from . import candidates as cand
-from .fingerprint import fingerprint_batch, text_hash
+from .fingerprint import Analysis, analyse_batch, decode_record, text_hash
 from .readers import iter_records
-from .store import Store
-from .stories import build_stories, site_summary
-from .verify import verify, verify_job, warm
+from .store import SCHEMA_VERSION, Store
+from .stories import BRIEF_GATE, build_stories, iter_stories, site_summary
+from .verify import (
+    DERIVATION,
+    Verifier,
+    diff_chunk,
+    diff_pair,
+    diff_stored,
+    ingest_chunk,
+    init_worker,
+    make_item,
+    relate_chunk,
+    warm,
+)
 
 BATCH = 256  # new articles per ingest transaction
-VERIFY_BATCH = 64  # pairs per verify transaction
+VERIFY_BATCH = 1024  # pairs per verify transaction
+POOL_CHUNK = 32  # pairs per task sent to a worker
+INFLIGHT = 2  # ingest batches being analysed while the main process commits the previous one
+AUTO_DIFFS = 100  # add(diffs=None) computes the full diffs at index time when a run adds at most this many
 SITE_MIN_ARTICLES = 3  # a line repeated on at least this many of a site's articles ...
 SITE_MIN_SHARE = 0.3  # ... and on at least this share of them is site boilerplate
 
@@ -53,6 +74,7 @@ class IndexReport:
     verified: int = 0
     edges: int = 0
     stories: int = 0
+    diffs: int = 0
 
     def summary(self) -> str:
         return (
@@ -82,14 +104,17 @@ def corpus_id(article: Article, thash: str) -> str:
 
 
 def _context():
-    """Fork where it exists (workers start at once and share the loaded model pages); the tokenizer's
-    thread pool is told not to run in the children, which is what it asks for after a fork."""
+    """Fork where it exists (workers start at once); the tokenizer's thread pool is told not to run in
+    the children, which is what it asks for after a fork."""
     import multiprocessing
 
     if "fork" in multiprocessing.get_all_start_methods():
         os.environ["TOKENIZERS_PARALLELISM"] = "false"
         return get_context("fork")
     return get_context("spawn")
+
+
+Pending = tuple[Article, str, str, dict, str | None]
 
 
 class Corpus:
@@ -99,6 +124,7 @@ class Corpus:
         self.store = Store(path)
         self.workers = workers if workers is not None else min(2, os.cpu_count() or 1)
         self._vectors: cand.VectorIndex | None = None
+        self._kw: tuple[np.ndarray, np.ndarray] | None = None  # key weight and stem-key count per article
 
     def close(self) -> None:
         self.store.close()
@@ -111,9 +137,23 @@ class Corpus:
 
     @property
     def vectors(self) -> cand.VectorIndex:
+        """Document vectors of every article (loaded on first use; candidate search does not need them)."""
         if self._vectors is None:
             self._vectors = cand.VectorIndex.from_arrays(*self.store.load_vectors())
         return self._vectors
+
+    def _check_schema(self) -> None:
+        if self.store.schema() != SCHEMA_VERSION and self.store.count():
+            raise InputError(
+                str(self.store.path),
+                f"was indexed by an earlier wiretrace (schema {self.store.schema()}); it can be read, but "
+                "adding to it needs a new index: run `wiretrace index` into a new file",
+            )
+
+    def _pool(self, initializer, initargs=()) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            self.workers, mp_context=_context(), initializer=initializer, initargs=initargs
+        )
 
     # --- index -----------------------------------------------------------------------------------
 
@@ -123,92 +163,166 @@ class Corpus:
         progress: Callable[[str, int, int | None], None] | None = None,
         batch: int = BATCH,
         verify: bool = True,
+        diffs: bool | None = None,
     ) -> IndexReport:
         """Index every record under ``paths``, verify the new candidate pairs, rebuild stories.
 
         With ``verify=False`` only ingest runs (candidates stay pending); ``verify_pending()`` and
-        ``rebuild_stories()`` finish the job later, as the next ``add`` would."""
+        ``rebuild_stories()`` finish the job later, as the next ``add`` would. ``diffs``: compute the
+        full claim-level comparison of every verified pair now (True), leave it for when a pair is first
+        asked for (False), or do it now only when this run left at most ``AUTO_DIFFS`` pairs without
+        one (None, the default)."""
         if isinstance(paths, str | Path):
             paths = [paths]
+        self._check_schema()
         report = IndexReport()
-        pending: list[tuple[Article, str, str, dict, str | None]] = []
+        pool = None
+        inflight: deque[tuple[list[Pending], object]] = deque()
+        pending: list[Pending] = []
         seen_ids: set[str] = set()
         seen_hashes: set[str] = set()
-        for item in iter_records(paths):
-            if not item.ok:
-                report.failed.append((item.locator, item.reason or "unreadable"))
-                with self.store.transaction():
-                    self.store.add_error(item.locator, item.reason or "unreadable")
-                continue
-            article = item.article
-            thash = text_hash(article)
-            aid = corpus_id(article, thash)
-            if aid in seen_ids or thash in seen_hashes or self.store.known(aid, thash):
-                report.duplicates += 1
-                continue
-            seen_ids.add(aid)
-            seen_hashes.add(thash)
-            pending.append((replace(article, id=aid), thash, aid, item.meta, item.first_seen))
-            if len(pending) >= batch:
-                self._ingest(pending, report)
-                seen_ids.clear()
-                seen_hashes.clear()
-                pending = []
-                if progress:
-                    progress("ingest", report.indexed, None)
-        if pending:
-            self._ingest(pending, report)
+
+        def submit(chunk: list[Pending]) -> None:
+            nonlocal pool
+            arts = [p[0] for p in chunk]
+            if self.workers > 1 and pool is None and (inflight or len(chunk) >= batch):
+                pool = self._pool(warm)
+            inflight.append((chunk, pool.submit(ingest_chunk, arts) if pool else analyse_batch(arts)))
+
+        def commit_oldest() -> None:
+            chunk, result = inflight.popleft()
+            analyses = result if isinstance(result, list) else result.result()
+            self._commit(chunk, analyses, report)
+            for p in chunk:
+                seen_ids.discard(p[2])
+                seen_hashes.discard(p[1])
             if progress:
                 progress("ingest", report.indexed, None)
+
+        try:
+            for item in iter_records(paths):
+                if not item.ok:
+                    report.failed.append((item.locator, item.reason or "unreadable"))
+                    with self.store.transaction():
+                        self.store.add_error(item.locator, item.reason or "unreadable")
+                    continue
+                article = item.article
+                thash = text_hash(article)
+                aid = corpus_id(article, thash)
+                if aid in seen_ids or thash in seen_hashes or self.store.known(aid, thash):
+                    report.duplicates += 1
+                    continue
+                seen_ids.add(aid)
+                seen_hashes.add(thash)
+                pending.append((replace(article, id=aid), thash, aid, item.meta, item.first_seen))
+                if len(pending) >= batch:
+                    submit(pending)
+                    pending = []
+                    while len(inflight) > INFLIGHT:
+                        commit_oldest()
+            if pending:
+                submit(pending)
+            while inflight:
+                commit_oldest()
+        finally:
+            if pool:
+                pool.shutdown(cancel_futures=True)
         if verify:
             self.verify_pending(report, progress)
             report.stories = self.rebuild_stories()
+            open_diffs = self.store.count("pairs WHERE status = 'done' AND compare_json IS NULL")
+            if diffs or (diffs is None and open_diffs <= AUTO_DIFFS):
+                report.diffs = self.compute_diffs(progress, rebuild=True)
         return report
 
-    def _ingest(self, batch: list[tuple[Article, str, str, dict, str | None]], report: IndexReport) -> None:
-        from ..clean import clean
+    def _key_stats(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per article number: total index-key weight and number of stem keys (loaded once, then grown)."""
+        if self._kw is None:
+            self._kw = self.store.key_weights()
+        return self._kw
 
-        articles = [b[0] for b in batch]
-        prints = fingerprint_batch(articles)
-        index = self.vectors
-        with self.store.transaction():
-            numbers, bands, days = [], {}, []
-            for (article, thash, aid, meta, first_seen), fp in zip(batch, prints, strict=True):
-                _, credits = clean(article.text, article.title)
-                n = self.store.insert_article(
+    def _commit(self, batch: list[Pending], analyses: list[Analysis], report: IndexReport) -> None:
+        """One ingest transaction: articles, records, term counts, keys, vectors, site lines, candidates."""
+        store = self.store
+        before = self._key_stats()
+        with store.transaction():
+            rows, days = [], []
+            for (article, thash, aid, meta, first_seen), an in zip(batch, analyses, strict=True):
+                published = article.published.isoformat() if article.published else None
+                rows.append(
                     {
                         "id": aid,
                         "path": article.path,
                         "title": article.title,
                         "source": article.source,
                         "url": article.url,
-                        "published": article.published.isoformat() if article.published else None,
+                        "published": published,
                         "first_seen": first_seen,
                         "text_hash": thash,
                         "text": article.text,
                         "meta": json.dumps(meta, ensure_ascii=False, default=str) if meta else None,
-                        "credits": json.dumps(credits),
+                        "credits": json.dumps(list(an.credits)),
                         "language": article.language,
                     }
                 )
-                day = day_number(article.published.isoformat() if article.published else None)
-                self.store.insert_fingerprint(n, fp.bands, fp.vector, None if day < 0 else day)
-                if article.source:
-                    self.store.add_site_lines(article.source, fp.lines)
-                numbers.append(n)
-                bands[n] = fp.bands
-                days.append(day)
-            nums = np.asarray(numbers, np.int64)
-            day_arr = np.asarray(days, np.int32)
-            vecs = np.stack([fp.vector for fp in prints])
-            lsh = cand.lsh_partners(bands, self.store.buckets(k for b in bands.values() for k in b))
-            index.add(nums, vecs, day_arr)
+                days.append(day_number(published))
+            numbers = store.insert_articles(rows)
+            all_terms = np.concatenate([an.terms for an in analyses])
+            uniq, inv, batch_df = np.unique(all_terms, return_inverse=True, return_counts=True)
+            known = store.terms(uniq.tolist())  # one read of every term of the batch
+            old_df = np.fromiter((known.get(t, (0,))[0] for t in uniq.tolist()), np.float32, len(uniq))
+            df_now = old_df + batch_df
+            n_docs = store.count()
+            chosen, weights, indexed, named = [], [], [], []
+            batch_postings: dict[int, list[int]] = {}
+            offset = 0
+            for n, an in zip(numbers, analyses, strict=True):
+                dfs = df_now[inv[offset : offset + len(an.terms)]]
+                offset += len(an.terms)
+                keys, w, index, is_name = cand.select_keys(an.terms, an.counts, an.names, dfs, n_docs)
+                named.append(is_name)
+                chosen.append(keys)
+                weights.append(w)
+                indexed.append(index)
+                for k in keys[index].tolist():
+                    batch_postings.setdefault(k, []).append(n)
+            store.update_terms(
+                dict(zip(uniq.tolist(), batch_df.tolist(), strict=True)),
+                {k: len(v) for k, v in batch_postings.items()},
+            )
+            store.add_postings(batch_postings)
+            key_w = [float(w[i].sum()) for w, i in zip(weights, indexed, strict=True)]
+            key_n = [int((i & ~m).sum()) for i, m in zip(indexed, named, strict=True)]
+            store.insert_analyses(
+                [
+                    (n, an.record, kw_n, kn_n, an.vector, None if day < 0 else day)
+                    for n, an, kw_n, kn_n, day in zip(numbers, analyses, key_w, key_n, days, strict=True)
+                ]
+            )
+            store.add_site_lines_batch(
+                [
+                    (article.source, an.lines)
+                    for (article, *_), an in zip(batch, analyses, strict=True)
+                    if article.source
+                ]
+            )
+            size = max(max(numbers) + 1, len(before[0]))
+            kw, kn = np.zeros(size, np.float32), np.zeros(size, np.uint8)
+            kw[: len(before[0])], kn[: len(before[1])] = before
+            kw[np.asarray(numbers)] = key_w
+            kn[np.asarray(numbers)] = np.minimum(key_n, 255)
+            self._kw = (kw, kn)
             try:
-                near = index.nearest(vecs, day_arr, exclude=nums)
-                pairs = cand.merge(lsh, dict(zip(numbers, near, strict=True)))
-                report.candidates += self.store.add_candidates(pairs)
+                kdf = {k: known.get(k, (0, 0))[1] + len(v) for k, v in batch_postings.items()}
+                looked = [cand.lookup_mask(keys, kdf) for keys in chosen]
+                wanted = {k for keys, m in zip(chosen, looked, strict=True) for k in keys[m].tolist()}
+                postings = store.postings(wanted)  # this batch's postings are in the file already
+                scored = cand.score_queries(
+                    chosen, weights, indexed, named, numbers, postings, lambda ns: (kw[ns], kn[ns]), looked
+                )
+                report.candidates += store.add_candidates(cand.pairs_of(numbers, scored))
             except BaseException:
-                index.size -= len(numbers)  # the transaction rolls back: forget the batch's vectors too
+                self._kw = before  # the transaction rolls back: forget the batch's key stats too
                 raise
         report.indexed += len(batch)
 
@@ -217,59 +331,101 @@ class Corpus:
         report: IndexReport | None = None,
         progress: Callable[[str, int, int | None], None] | None = None,
     ) -> int:
-        """Compare every pending candidate pair; returns how many were verified."""
+        """Decide the relation of every pending candidate pair; returns how many were verified."""
         report = report or IndexReport()
         total = self.store.count("pairs WHERE status = 'pending'")
+        if not total:
+            return 0
+        n_docs = self.store.count()
+        args = (str(self.store.path), n_docs, SITE_MIN_ARTICLES, SITE_MIN_SHARE)
+        use_pool = self.workers > 1 and total >= 4 * POOL_CHUNK
+        pool = self._pool(init_worker, args) if use_pool else None
+        local = None if use_pool else Verifier(self.store, n_docs, SITE_MIN_ARTICLES, SITE_MIN_SHARE)
         done = 0
-        boilerplate: dict[str, frozenset[int]] = {}
-        pool = None
         try:
-            if total >= 16 and self.workers > 1:
-                pool = ProcessPoolExecutor(self.workers, mp_context=_context(), initializer=warm)
-            while True:
-                chunk = self.store.pending(VERIFY_BATCH)
-                if not chunk:
-                    break
-                rows = self.store.articles({n for pair in chunk for n in pair}, with_text=True)
-                for r in rows.values():
-                    site = r.get("source")
-                    if site and site not in boilerplate:
-                        boilerplate[site] = frozenset(
-                            self.store.site_boilerplate(site, SITE_MIN_ARTICLES, SITE_MIN_SHARE)
-                        )
-                jobs = [
-                    (
-                        lo,
-                        hi,
-                        rows[lo],
-                        rows[hi],
-                        boilerplate.get(rows[lo].get("source") or "", frozenset()),
-                        boilerplate.get(rows[hi].get("source") or "", frozenset()),
-                    )
-                    for lo, hi in chunk
-                ]
-                results = (
-                    list(pool.map(verify_job, jobs, chunksize=4)) if pool else [verify_job(j) for j in jobs]
-                )
+            after = (-1, -1)
+            page = self.store.pending_after(after, VERIFY_BATCH)
+            running = self._start(pool, relate_chunk, page) if pool else None
+            while page:
+                nxt = self.store.pending_after(page[-1], VERIFY_BATCH)
+                if pool:
+                    results = [r for f in running for r in f.result()]
+                    running = self._start(pool, relate_chunk, nxt) if nxt else None
+                else:
+                    results = [(lo, hi, local.relate_pair(lo, hi)) for lo, hi in page]
                 with self.store.transaction():
                     for lo, hi, result in results:
                         self.store.save_result(lo, hi, result)
                         report.edges += result is not None
-                done += len(chunk)
-                report.verified += len(chunk)
+                done += len(page)
+                report.verified += len(page)
                 if progress:
                     progress("verify", done, total)
+                page = nxt
         finally:
             if pool:
-                pool.shutdown()
+                pool.shutdown(cancel_futures=True)
+        return done
+
+    @staticmethod
+    def _start(pool: ProcessPoolExecutor, fn, pairs: list[tuple[int, int]]) -> list:
+        return [pool.submit(fn, pairs[i : i + POOL_CHUNK]) for i in range(0, len(pairs), POOL_CHUNK)]
+
+    def compute_diffs(
+        self, progress: Callable[[str, int, int | None], None] | None = None, rebuild: bool = True
+    ) -> int:
+        """The full claim-level comparison of every verified pair that has none yet (stage 2 of
+        verification); stories are rebuilt afterwards when a comparison re-oriented an edge."""
+        total = self.store.count("pairs WHERE status = 'done' AND compare_json IS NULL")
+        if not total:
+            return 0
+        n_docs = self.store.count()
+        args = (str(self.store.path), n_docs, SITE_MIN_ARTICLES, SITE_MIN_SHARE)
+        use_pool = self.workers > 1 and total >= 2 * POOL_CHUNK
+        pool = self._pool(init_worker, args) if use_pool else None
+        local = None if use_pool else Verifier(self.store, n_docs, SITE_MIN_ARTICLES, SITE_MIN_SHARE)
+        done = changed = 0
+        try:
+            while True:
+                page = self.store.without_diff(VERIFY_BATCH // 4)
+                if not page:
+                    break
+                if pool:
+                    results = [r for f in self._start(pool, diff_chunk, page) for r in f.result()]
+                else:
+                    results = [(lo, hi, diff_stored(local, lo, hi)) for lo, hi in page]
+                with self.store.transaction():
+                    for lo, hi, diff in results:
+                        if diff is None:
+                            continue
+                        changed += "reoriented" in diff["evidence"]
+                        self.store.save_diff(lo, hi, diff)
+                done += len(page)
+                if progress:
+                    progress("diff", done, total)
+        finally:
+            if pool:
+                pool.shutdown(cancel_futures=True)
+        if rebuild and changed:
+            self.rebuild_stories()
         return done
 
     def rebuild_stories(self) -> int:
-        """Recompute every story from the verified pairs and store them (one transaction)."""
-        stories = self._compute_stories()
-        with self.store.transaction() as db:
+        """Recompute every story from the verified pairs and store them (one transaction). Stories are
+        built and written one at a time: memory holds the derivation edges and the same_event pairs, not
+        every story."""
+        store = self.store
+        derivation = store.edges(relations=DERIVATION)
+        same = store.same_event_pairs()
+        dates = store.dates({n for e in derivation for n in (e["src"], e["dst"])})
+        fields = ("n", "id", "path", "title", "source", "published", "first_seen")
+        count = 0
+        with store.transaction() as db:
             db.execute("DELETE FROM stories")
             db.execute("DELETE FROM story_members")
+            stories = iter_stories(
+                derivation, same, dates, lambda ns: store.articles(ns, fields=fields), store.same_event_edges
+            )
             for s in stories:
                 db.execute(
                     "INSERT INTO stories VALUES (?, ?, ?, ?)",
@@ -279,7 +435,8 @@ class Corpus:
                     "INSERT OR REPLACE INTO story_members SELECT n, ? FROM articles WHERE id = ?",
                     ((s["id"], a["id"]) for a in s["articles"]),
                 )
-        return len(stories)
+                count += 1
+        return count
 
     def _compute_stories(self) -> list[dict]:
         edges = self.store.edges()
@@ -314,30 +471,59 @@ class Corpus:
         return site_summary(self.stories())
 
     def pair(self, a_id: str, b_id: str) -> dict | None:
-        """The stored compare JSON of two articles (source as ``a``), if they were verified."""
+        """The compare JSON of two verified articles (source as ``a``): stored, or computed now (the full
+        comparison, about a tenth of a second) and stored. None when the two were not found related."""
         na, nb = self.store.number_of(a_id), self.store.number_of(b_id)
         if na is None or nb is None:
             return None
-        return self.store.compare_json(na, nb)
+        stored = self.store.compare_json(na, nb)
+        if stored is not None:
+            return stored
+        row = self.store.pair_row(na, nb)
+        if row is None or row["status"] != "done":
+            return None
+        verifier = Verifier(self.store, self.store.count(), SITE_MIN_ARTICLES, SITE_MIN_SHARE)
+        diff = diff_stored(verifier, min(na, nb), max(na, nb))
+        if diff is None:
+            return None
+        with self.store.transaction():
+            self.store.save_diff(min(na, nb), max(na, nb), diff)
+        return diff["compare"]
 
     def search(self, article: ArticleLike, limit: int = 10) -> list[dict]:
         """Indexed articles that are copies, rewrites, sources or same-event reports of ``article``, best
         first. The article is not added to the index."""
         query = as_article(article)
         thash = text_hash(query)
-        fp = fingerprint_batch([query])[0]
-        own = self.store.db.execute(
-            "SELECT n FROM articles WHERE text_hash = ? OR id = ?", (thash, query.id)
-        ).fetchall()
-        own_numbers = {r[0] for r in own}
-        buckets = self.store.buckets(int(k) for k in fp.bands)
-        lsh = cand.lsh_partners({-1: fp.bands}, buckets)[-1]
-        day = day_number(query.published.isoformat() if query.published else None)
-        near = self.vectors.nearest(fp.vector[None, :], np.asarray([day], np.int32), k=limit)[0]
-        found = list(dict.fromkeys([*lsh, *(n for n, _ in near)]))
-        found = [n for n in found if n not in own_numbers]
-        rows = self.store.articles(found, with_text=True)
-        q = {
+        an = analyse_batch([query])[0]
+        own = {
+            r[0]
+            for r in self.store.db.execute(
+                "SELECT n FROM articles WHERE text_hash = ? OR id = ?", (thash, query.id)
+            ).fetchall()
+        }
+        n_docs = self.store.count() + 1
+        known = self.store.terms(an.terms.tolist())
+        dfs = np.fromiter((known.get(t, (0,))[0] + 1 for t in an.terms.tolist()), np.float32, len(an.terms))
+        keys, weights, index, is_name = cand.select_keys(an.terms, an.counts, an.names, dfs, n_docs)
+        kdf = {k: known[k][1] for k in keys.tolist() if k in known}
+        looked = cand.lookup_mask(keys, kdf)
+        postings = self.store.postings(keys[looked].tolist())
+        kw, kn = self._key_stats()
+
+        def key_weight(ns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            inside = ns < len(kw)
+            w, n = np.zeros(len(ns), np.float32), np.zeros(len(ns), np.uint8)
+            w[inside], n[inside] = kw[ns[inside]], kn[ns[inside]]
+            return w, n
+
+        top = max(cand.TOP, 3 * limit)
+        scored = cand.score_queries(
+            [keys], [weights], [index], [is_name], [-1], postings, key_weight, top=top
+        )[0]
+        found = [n for n in scored.numbers.tolist() if n not in own]
+        verifier = Verifier(self.store, n_docs, SITE_MIN_ARTICLES, SITE_MIN_SHARE)
+        q_row = {
             "n": -1,
             "id": query.id,
             "text": query.text,
@@ -348,46 +534,69 @@ class Corpus:
             "language": query.language,
             "published": query.published.isoformat() if query.published else None,
             "first_seen": None,
+            "credits": json.dumps(list(an.credits)),
         }
+        q_item = make_item(q_row, decode_record(an.record), verifier.site_lines(query.source))
+        verifier.load(found)
+        docs: dict = {}
         hits = []
         for n in found:
-            row = rows.get(n)
-            if row is None:
+            item = verifier.items.get(n)
+            if item is None:
                 continue
-            bp = (
-                frozenset(self.store.site_boilerplate(row["source"], SITE_MIN_ARTICLES, SITE_MIN_SHARE))
-                if row.get("source")
-                else frozenset()
-            )
-            result = verify(q, row, frozenset(), bp)
+            result = verifier.relate(q_item, item)
             if result is None:
                 continue
-            compare = result["compare"]
-            hit_is_b = result["dst"] == n
-            derived = compare["b"]
+            ev = result["evidence"]
+            if result["relation"] in DERIVATION and ev.get("brief") and ev.get("explained", 1.0) < BRIEF_GATE:
+                continue
+            hit_is_dst = result["dst"] == n
+            stored = self._stored_diff(own, n)
+            if stored is not None:
+                compare, hit_is_dst = stored
+            else:
+                src_row, dst_row = (q_row, item.row) if hit_is_dst else (item.row, q_row)
+                diff = diff_pair(
+                    src_row,
+                    dst_row,
+                    verifier.site_lines(src_row.get("source")),
+                    verifier.site_lines(dst_row.get("source")),
+                    result,
+                    docs,
+                )
+                compare = diff["compare"]
+                hit_is_dst = diff["dst"] == n
             flags: dict[str, int] = {}
-            for s in derived["sentences"]:
+            for s in compare["b"]["sentences"]:
                 for f in s.get("flags", []):
                     flags[f["type"]] = flags.get(f["type"], 0) + 1
+            known = compare.get("direction", {}).get("original") == "a" or result["direction"] == "compare"
             hits.append(
                 {
-                    "id": row["id"],
-                    "path": row["path"],
+                    "id": item.row["id"],
+                    "path": item.row["path"],
                     "relation": result["relation"],
                     "b_from_a": result["b_from_a"],
                     "flags": flags,
-                    "role": ("derived" if hit_is_b else "source")
-                    if result["direction"] == "compare"
-                    else "unknown",
-                    "title": row["title"],
-                    "source": row["source"],
-                    "published": row["published"],
+                    "role": ("derived" if hit_is_dst else "source") if known else "unknown",
+                    "title": item.row["title"],
+                    "source": item.row["source"],
+                    "published": item.row["published"],
                     "score": result["score"],
                 }
             )
         order = {"copy": 0, "rewrite": 1, "same_event": 2}
         hits.sort(key=lambda h: (order.get(h["relation"], 3), -(h["b_from_a"] or 0), h["id"]))
-        return hits
+        return hits[:limit]
+
+    def _stored_diff(self, own: set[int], n: int) -> tuple[dict, bool] | None:
+        """When the query is itself indexed: the stored compare JSON of (its copy, n) and whether ``n`` is
+        the derived side of it."""
+        for m in sorted(own):
+            row = self.store.pair_row(m, n)
+            if row is not None and row.get("compare_json"):
+                return self.store.compare_json(m, n), row["dst"] == n
+        return None
 
     def errors(self) -> list[tuple[str, str]]:
         return self.store.db.execute("SELECT locator, reason FROM errors ORDER BY locator").fetchall()

@@ -1,83 +1,72 @@
-"""Cheap per-article keys for candidate search, computed without the full ``prepare`` stage.
+"""Per-article analysis, done once at ingest: what candidate search and verification need, nothing more.
 
-- MinHash (rensa R-MinHash, 128 slots) over word 5-gram shingles, cut into LSH bands: finds copies.
-- A document vector (static embedding of the story lines, int8-quantised): finds rewrites, which share
-  almost no 5-gram with their source (the seed pair's Jaccard is 0.011).
+- ``prepare(article, light=True)``: lines labelled, sentences split, content stems, quotations.
+- Sentence vectors, computed the way ``wiretrace.embed`` does (static model, mean of token vectors) but
+  with a per-process cache from whitespace-separated chunks to token ids, so each distinct word is
+  tokenised once (the tokenizer costs ~50 us a sentence; the cache makes a sentence a few lookups).
+- The compact *record* (``encode_record``): sentence spans, kinds, stems, quotation spans, line hashes
+  and int8 sentence vectors. Verification rebuilds a light ``Document`` from it and the stored text
+  (``decode_record`` / ``record_document``), so a pair check reads two small rows and never re-prepares.
+- Content-stem counts and name counts (capitalised word pairs: "Brian Nichols", "Fulton County"),
+  hashed to 63 bits: corpus document frequencies and the candidate keys.
 - Line hashes: the input to corpus-wide (per-site) boilerplate.
-
-Only ``clean`` (a few regexes per line) runs here, so fingerprinting stays near a millisecond an
-article; the expensive comparison runs later, and only on candidate pairs.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import json
+import re
+import struct
+from bisect import bisect_right
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..clean import clean
-from ..embed import embed
-from ..model import Article
+from ..lexicon import STOPWORDS
+from ..model import Article, Document, Facts, Mention, Sentence
+from ..prepare import prepare
+from ..segment import line_spans
 from ..text import WORD, squash
 
-NUM_PERM = 128
-BANDS = 32  # 32 bands of 4 rows: pairs above ~0.42 Jaccard collide in some band with p >= 0.5
-ROWS = NUM_PERM // BANDS
-SEED = 1729
 SHINGLE = 5
-VECTOR_CHARS = 3000  # the static model reads at most 512 tokens (~3,000 characters)
-_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+MAX_TOKENS = 512  # as wiretrace.embed: a text is cut at 512 tokens ...
+MAX_CHARS = MAX_TOKENS * 6  # ... after cutting it at 6 characters a token
+KINDS = ("body", "headline", "boilerplate")
+_CHUNK = re.compile(r"[ \t\n\r\x0b\x0c]+")  # characters every BERT pre-tokenizer splits at
+_MAGIC = b"WTR2"
+# Two capitalised words in a row (overlapping pairs: "Superior Court Judge James Bodiford" gives four).
+_NAME_PAIR = re.compile(r"(?=\b([A-Z][\w'’.-]*[a-z][\w'’.-]*)\s+([A-Z][\w'’.-]*[a-z][\w'’.-]*)\b)")
 
 
 @dataclass(frozen=True)
-class Fingerprint:
-    """What the index keeps of one article (besides its text in the store)."""
+class Analysis:
+    """What ingest keeps of one article (besides its text in the store)."""
 
-    bands: np.ndarray  # (BANDS,) int64 LSH bucket keys
-    vector: np.ndarray  # (dim,) int8, a unit vector x 127
-    lines: tuple[tuple[int, str], ...]  # (hash, text) of the article's distinct lines, for site boilerplate
-
-
-def story_lines(article: Article) -> list[str]:
-    """The text's body lines (headline, ads, captions, credit lines left out)."""
-    blocks, _ = clean(article.text, article.title)
-    return [article.text[b.start : b.end] for b in blocks if b.kind == "body"]
-
-
-def shingles(text: str, n: int = SHINGLE) -> list[str]:
-    """Lower-cased word n-grams; a text shorter than n words is one shingle."""
-    words = WORD.findall(text.lower())
-    if len(words) < n:
-        return [" ".join(words)] if words else []
-    return [" ".join(words[i : i + n]) for i in range(len(words) - n + 1)]
+    record: bytes  # the compact light Document (see encode_record)
+    terms: np.ndarray  # int64 hashes of the distinct content stems of the non-boilerplate sentences ...
+    counts: np.ndarray  # how often each occurs (int32) ...
+    names: np.ndarray  # ... and whether the term is a name (a capitalised word pair of a story sentence)
+    vector: np.ndarray  # (dim,) int8 document vector (token-weighted mean of the body sentences)
+    lines: tuple[tuple[int, str], ...]  # (hash, text) of the article's distinct lines, site boilerplate
+    credits: tuple[str, ...]
+    language: str
 
 
-def signatures(token_sets: list[list[str]]) -> np.ndarray:
-    """R-MinHash signatures (rensa), one row of NUM_PERM uint32 per token set."""
-    from rensa import RMinHash
+# --- hashing -------------------------------------------------------------------------------------
 
-    if not token_sets:
-        return np.zeros((0, NUM_PERM), dtype=np.uint32)
-    matrix = RMinHash.digest_matrix_from_token_sets(token_sets, NUM_PERM, SEED)
-    return np.asarray(matrix.to_rows(), dtype=np.uint32)
+_TERM_HASH: dict[str, int] = {}
 
 
-def band_keys(sigs: np.ndarray) -> np.ndarray:
-    """Hash each band (ROWS slots) with its band number into one signed 64-bit bucket key."""
-    n = sigs.shape[0]
-    h = np.broadcast_to(np.arange(BANDS, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15), (n, BANDS)).copy()
-    parts = sigs.reshape(n, BANDS, ROWS).astype(np.uint64)
-    with np.errstate(over="ignore"):
-        for j in range(ROWS):
-            h ^= parts[:, :, j]
-            h *= np.uint64(0xBF58476D1CE4E5B9)
-            h ^= h >> np.uint64(31)
-    return h.view(np.int64)
-
-
-def quantise(vectors: np.ndarray) -> np.ndarray:
-    return np.clip(np.rint(vectors * 127.0), -127, 127).astype(np.int8)
+def term_hash(stem: str) -> int:
+    """A stable signed 63-bit hash of a stem (cached: news vocabulary repeats)."""
+    h = _TERM_HASH.get(stem)
+    if h is None:
+        if len(_TERM_HASH) > 500_000:
+            _TERM_HASH.clear()
+        h = int.from_bytes(hashlib.blake2b(stem.encode(), digest_size=8).digest(), "little") >> 1
+        _TERM_HASH[stem] = h
+    return h
 
 
 def line_hash(line: str) -> int | None:
@@ -88,24 +77,280 @@ def line_hash(line: str) -> int | None:
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little", signed=True)
 
 
-def fingerprint_batch(articles: list[Article]) -> list[Fingerprint]:
-    """Fingerprints of many articles at once (rensa and the embedder are fastest on batches)."""
-    if not articles:
-        return []
-    bodies, line_sets = [], []
-    for a in articles:
-        lines = story_lines(a) or [a.text]
-        bodies.append("\n".join(lines))
-        distinct: dict[int, str] = {}
-        for ln in a.text.splitlines():
-            h = line_hash(ln)
-            if h is not None and h not in distinct:
-                distinct[h] = ln.strip()[:300]
-        line_sets.append(tuple(distinct.items()))
-    sigs = signatures([shingles(b) for b in bodies])
-    keys = band_keys(sigs)
-    vecs = quantise(embed([b[:VECTOR_CHARS] for b in bodies]))
-    return [Fingerprint(keys[i], vecs[i], line_sets[i]) for i in range(len(articles))]
+def shingles(text: str, n: int = SHINGLE) -> list[str]:
+    """Lower-cased word n-grams; a text shorter than n words is one shingle (the benchmark's MinHash)."""
+    words = WORD.findall(text.lower())
+    if len(words) < n:
+        return [" ".join(words)] if words else []
+    return [" ".join(words[i : i + n]) for i in range(len(words) - n + 1)]
+
+
+# --- sentence vectors ----------------------------------------------------------------------------
+
+
+class _ChunkTokens:
+    """Whitespace-separated chunk -> token ids, through the model's own tokenizer. BERT normalisation and
+    pre-tokenisation always split at ASCII whitespace, so the ids of a sentence are the concatenation of
+    the ids of its chunks: the result equals tokenising the sentence whole."""
+
+    def __init__(self) -> None:
+        from ..embed import default_embedder
+
+        self.model = default_embedder()
+        self.cache: dict[str, tuple[int, ...]] = {}  # chunk -> its token ids
+        self.kept: dict[str, tuple[int, ...]] = {}  # chunk -> its token ids less the special ones
+
+    def ids(self, chunks: list[str]) -> None:
+        missing = [c for c in dict.fromkeys(chunks) if c not in self.cache]
+        if not missing:
+            return
+        if len(self.cache) > 300_000:
+            self.cache.clear()
+            self.kept.clear()
+        special = self.model.special
+        for chunk, enc in zip(
+            missing, self.model.tokenizer.encode_batch(missing, add_special_tokens=False), strict=True
+        ):
+            self.cache[chunk] = ids = tuple(enc.ids)
+            self.kept[chunk] = tuple(i for i in ids if i not in special)
+
+
+_TOKENS: _ChunkTokens | None = None
+
+
+def _chunk_tokens() -> _ChunkTokens:
+    global _TOKENS
+    if _TOKENS is None:
+        _TOKENS = _ChunkTokens()
+    return _TOKENS
+
+
+def sentence_sums(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(sum of token vectors, token count) per text, as ``StaticEmbedder.encode`` pools them."""
+    tok = _chunk_tokens()
+    model = tok.model
+    chunked = [[c for c in _CHUNK.split(t[:MAX_CHARS]) if c] for t in texts]
+    tok.ids([c for cs in chunked for c in cs])
+    cache, kept, special = tok.cache, tok.kept, model.special
+    all_ids: list[int] = []
+    counts = np.zeros(len(texts), np.int64)
+    for row, cs in enumerate(chunked):
+        start = len(all_ids)
+        if sum(len(cache[c]) for c in cs) <= MAX_TOKENS:
+            for c in cs:
+                all_ids.extend(kept[c])
+        else:  # cut at MAX_TOKENS tokens, special ones included, then drop the special ones
+            ids: list[int] = []
+            for c in cs:
+                ids.extend(cache[c])
+                if len(ids) >= MAX_TOKENS:
+                    break
+            all_ids.extend(i for i in ids[:MAX_TOKENS] if i not in special)
+        counts[row] = len(all_ids) - start
+    sums = np.zeros((len(texts), model.dim), np.float32)
+    if not all_ids:
+        return sums, counts
+    ids_arr = np.asarray(all_ids, np.int64)
+    ends = np.cumsum(counts)
+    starts = ends - counts
+    # Gather and add in blocks of ~4k tokens (4 MB of rows): the rows stay in cache; one gather of a whole
+    # batch (100k tokens, 100 MB) spends its time writing and re-reading memory.
+    row = 0
+    while row < len(texts):
+        stop = row
+        while stop < len(texts) and (stop == row or ends[stop] - starts[row] <= 4096):
+            stop += 1
+        lo, hi = starts[row], ends[stop - 1]
+        block = model.vectors[ids_arr[lo:hi]]
+        if model.weights is not None:
+            block = block * model.weights[ids_arr[lo:hi], None]
+        nz = np.nonzero(counts[row:stop])[0]
+        if len(nz):
+            sums[row + nz] = np.add.reduceat(block, starts[row + nz] - lo, axis=0)
+        row = stop
+    return sums, counts
+
+
+def unit_rows(x: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(x, axis=-1, keepdims=True)
+    return (x / np.where(norms == 0, 1, norms)).astype(np.float32)
+
+
+def sentence_vectors(texts: list[str]) -> np.ndarray:
+    """Unit vectors, one per text: the same as ``wiretrace.embed.embed(texts)`` (to float rounding)."""
+    sums, counts = sentence_sums(texts)
+    return unit_rows(sums / np.maximum(counts, 1)[:, None])
+
+
+def quantise(vectors: np.ndarray) -> np.ndarray:
+    return np.clip(np.rint(vectors * 127.0), -127, 127).astype(np.int8)
+
+
+def dequantise(q: np.ndarray) -> np.ndarray:
+    """int8 unit vectors back to float unit vectors (renormalised: the rounding error stays ~1e-3)."""
+    return unit_rows(q.astype(np.float32))
+
+
+# --- the record ----------------------------------------------------------------------------------
+
+
+def _sentence_lines(text: str, doc: Document) -> tuple[list[int], tuple[tuple[int, str], ...]]:
+    """Per sentence, the hash of the line it starts on (0 when that line is too short to count); and the
+    (hash, text) of the text's distinct countable lines, for the site's line counts."""
+    spans = list(line_spans(text))
+    starts = [s for s, _ in spans]
+    hashes = [line_hash(text[s:e]) or 0 for s, e in spans]
+    out = []
+    for s in doc.sentences:
+        k = bisect_right(starts, s.start) - 1
+        out.append(hashes[k] if k >= 0 and s.start < spans[k][1] else 0)
+    distinct: dict[int, str] = {}
+    for h, (s, e) in zip(hashes, spans, strict=True):
+        if h and h not in distinct:
+            distinct[h] = text[s:e][:300]
+    return out, tuple(distinct.items())
+
+
+def encode_record(
+    doc: Document,
+    vectors: np.ndarray,
+    names: list[int] | tuple[int, ...] = (),
+    lines: list[int] | None = None,
+) -> bytes:
+    """A light Document as bytes: JSON head (kinds, reasons, quotation spans, line hashes, credits,
+    language, name-pair hashes), stems (one line a sentence), int32 spans and the int8 sentence vectors."""
+    head = {
+        "n": sorted(names),
+        "k": [KINDS.index(s.kind) for s in doc.sentences],
+        "r": {str(s.i): s.reason for s in doc.sentences if s.reason},
+        "q": [[i, q.start, q.end] for i, f in enumerate(doc.facts) for q in f.quotes],
+        "l": lines if lines is not None else _sentence_lines(doc.article.text, doc)[0],
+        "c": list(doc.credits),
+        "g": doc.language,
+    }
+    head_b = json.dumps(head, separators=(",", ":")).encode()
+    toks_b = "\n".join(" ".join(t) for t in doc.tokens).encode()
+    spans = np.asarray([(s.start, s.end) for s in doc.sentences], np.int32).reshape(-1, 2).tobytes()
+    vec = quantise(vectors).tobytes()
+    n, dim = len(doc.sentences), vectors.shape[1] if vectors.ndim == 2 else 0
+    return b"".join(
+        [_MAGIC, struct.pack("<5I", len(head_b), len(toks_b), len(spans), n, dim), head_b, toks_b, spans, vec]
+    )
+
+
+@dataclass(frozen=True)
+class Record:
+    """A decoded record: enough to rebuild the light Document of an article from its text."""
+
+    kinds: tuple[str, ...]
+    reasons: dict[int, str]
+    quotes: tuple[tuple[int, int, int], ...]
+    lines: tuple[int, ...]
+    credits: tuple[str, ...]
+    language: str
+    tokens: tuple[tuple[str, ...], ...]
+    names: frozenset[int]  # hashes of the capitalised word pairs of the story sentences
+    spans: np.ndarray  # (n, 2) int32
+    vectors: np.ndarray  # (n, dim) int8
+
+
+def decode_record(blob: bytes) -> Record:
+    if blob[:4] != _MAGIC:
+        raise ValueError("not a wiretrace corpus record")
+    lh, lt, ls, n, dim = struct.unpack_from("<5I", blob, 4)
+    pos = 4 + 20
+    head = json.loads(blob[pos : pos + lh])
+    pos += lh
+    toks = blob[pos : pos + lt].decode()
+    pos += lt
+    spans = np.frombuffer(blob, np.int32, count=ls // 4, offset=pos).reshape(-1, 2)
+    pos += ls
+    vectors = np.frombuffer(blob, np.int8, count=n * dim, offset=pos).reshape(n, dim)
+    tokens = tuple(tuple(line.split()) for line in toks.split("\n")) if n else ()
+    return Record(
+        tuple(KINDS[k] for k in head["k"]),
+        {int(i): r for i, r in head["r"].items()},
+        tuple(tuple(q) for q in head["q"]),
+        tuple(head["l"]),
+        tuple(head["c"]),
+        head["g"],
+        tokens,
+        frozenset(head.get("n", ())),
+        spans,
+        vectors,
+    )
+
+
+def record_document(rec: Record, article: Article, boilerplate: frozenset[int] = frozenset()) -> Document:
+    """The light Document the record was made from; body sentences on a line that ``boilerplate`` (the
+    site's repeated lines) holds are relabelled ``boilerplate`` as ``verify.mark_site_boilerplate`` does."""
+    text = article.text
+    sentences = []
+    for i, ((s, e), kind) in enumerate(zip(rec.spans.tolist(), rec.kinds, strict=True)):
+        reason = rec.reasons.get(i)
+        if kind == "body" and boilerplate and rec.lines[i] in boilerplate:
+            kind, reason = "boilerplate", "site boilerplate"
+        sentences.append(Sentence(i, s, e, text[s:e], kind, reason))
+    quoted: list[list[Mention]] = [[] for _ in sentences]
+    for i, s, e in rec.quotes:
+        quoted[i].append(Mention("quote", s, e, text[s:e]))
+    facts = tuple(Facts(quotes=tuple(q)) for q in quoted)
+    return Document(article, tuple(sentences), facts, rec.credits, rec.tokens, rec.language)
+
+
+# --- one article ---------------------------------------------------------------------------------
+
+
+def analyse(article: Article) -> Analysis:
+    return analyse_batch([article])[0]
+
+
+def analyse_batch(articles: list[Article]) -> list[Analysis]:
+    """Analyses of many articles (the sentence vectors of a batch are pooled in one pass)."""
+    docs = [prepare(a, light=True) for a in articles]
+    texts = [s.text for d in docs for s in d.sentences]
+    sums, counts = sentence_sums(texts)
+    vecs = unit_rows(sums / np.maximum(counts, 1)[:, None])
+    out = []
+    pos = 0
+    for a, d in zip(articles, docs, strict=True):
+        n = len(d.sentences)
+        v, sm = vecs[pos : pos + n], sums[pos : pos + n]
+        pos += n
+        body = [i for i, s in enumerate(d.sentences) if s.kind == "body"] or list(range(n))
+        doc_vec = (
+            quantise(unit_rows(sm[body].sum(axis=0)[None, :])[0]) if n else quantise(np.zeros(sums.shape[1]))
+        )
+        tf: dict[int, int] = {}
+        names: dict[int, int] = {}
+        for s, toks in zip(d.sentences, d.tokens, strict=True):
+            if s.kind == "boilerplate":
+                continue
+            for t in toks:
+                h = term_hash(t)
+                tf[h] = tf.get(h, 0) + 1
+            if s.kind == "body":
+                for m in _NAME_PAIR.finditer(s.text):
+                    w1, w2 = m.group(1).lower(), m.group(2).lower()
+                    if w1 in STOPWORDS or w2 in STOPWORDS:
+                        continue
+                    h = term_hash(f"\x01{w1} {w2}")
+                    names[h] = names.get(h, 0) + 1
+        names = {h: c for h, c in names.items() if h not in tf}
+        per_sentence, distinct = _sentence_lines(a.text, d)
+        out.append(
+            Analysis(
+                encode_record(d, v, list(names), per_sentence),
+                np.fromiter([*tf.keys(), *names.keys()], np.int64, len(tf) + len(names)),
+                np.fromiter([*tf.values(), *names.values()], np.int32, len(tf) + len(names)),
+                np.arange(len(tf) + len(names)) >= len(tf),
+                doc_vec,
+                distinct,
+                d.credits,
+                d.language,
+            )
+        )
+    return out
 
 
 def text_hash(article: Article) -> str:
@@ -114,3 +359,7 @@ def text_hash(article: Article) -> str:
     norm = " ".join(article.text.split())
     key = f"{article.source or ''}\x00{article.url or ''}\x00{norm}"
     return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def with_language(article: Article, language: str) -> Article:
+    return article if article.language else replace(article, language=language)

@@ -1,11 +1,13 @@
-"""The corpus index: one SQLite file (default ``corpus.wt``) holding everything, and nothing in RAM
-but the int8 document vectors.
+"""The corpus index: one SQLite file (default ``corpus.wt``) holding everything; RAM holds only a
+float per article (its total key weight).
 
-Why SQLite: one file to copy, transactions for crash safety (a batch of articles, their LSH buckets,
-vectors and candidate pairs commit together or not at all, so ``kill -9`` and a rerun give the same
-index), WAL so a reader (``stories``, the web UI) never blocks the indexer, and FTS5 for text search.
-The LSH buckets live in a WITHOUT ROWID table keyed by bucket, so a query is an index lookup and the
-index grows on disk, incrementally, without ever being rebuilt.
+Why SQLite: one file to copy, transactions for crash safety (a batch of articles, their records, keys,
+term counts, vectors and candidate pairs commit together or not at all, so ``kill -9`` and a rerun give
+the same index), WAL so readers (``stories``, the web UI, verification workers) never block the indexer,
+and FTS5 for text search. Term counts live in ``terms`` (one row a term); the postings of the
+candidate keys in ``postings``, one row per key and block of ``POSTING_BLOCK`` article numbers holding
+the block's numbers as a small blob: a batch appends to one row per key it uses, a lookup reads a key's
+few rows with one index seek. The index grows on disk, incrementally, without ever being rebuilt.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+POSTING_BLOCK = 4096  # article numbers per postings row
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS info(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -35,18 +38,28 @@ CREATE TABLE IF NOT EXISTS articles(
     credits TEXT,                     -- wire credits found by clean, JSON list
     language TEXT
 );
-CREATE TABLE IF NOT EXISTS lsh(key INTEGER NOT NULL, article INTEGER NOT NULL,
-    PRIMARY KEY(key, article)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS docs(article INTEGER PRIMARY KEY,
+    record BLOB NOT NULL,             -- light Document: spans, kinds, stems, quotes, int8 vectors
+    keyw REAL NOT NULL,               -- total idf weight of the article's index keys
+    keyn INTEGER NOT NULL);           -- how many of them are stems (KEYS: a long text; fewer: all its stems)
+CREATE TABLE IF NOT EXISTS terms(term INTEGER PRIMARY KEY,  -- hash of a stem or a name pair
+    df INTEGER NOT NULL,              -- articles whose (non-boilerplate) text has it
+    kdf INTEGER NOT NULL);            -- articles indexed under it (it is one of their keys)
+CREATE TABLE IF NOT EXISTS postings(term INTEGER NOT NULL, block INTEGER NOT NULL,
+    articles BLOB NOT NULL,           -- int32 numbers of the block's articles indexed under the term
+    PRIMARY KEY(term, block)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS vectors(article INTEGER PRIMARY KEY, day INTEGER, vec BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS pairs(
     lo INTEGER NOT NULL, hi INTEGER NOT NULL,
     status TEXT NOT NULL,             -- pending | done
-    channels TEXT,                    -- which candidate signals found the pair: lsh, vector
+    channels TEXT,                    -- which candidate signal found the pair: keys
     src INTEGER, dst INTEGER,         -- source -> derived (for same_event: the compare order)
     relation TEXT, score REAL, b_from_a REAL, a_from_b REAL,
-    direction TEXT,                   -- compare | unknown: whether compare named the original
-    confidence REAL, credited INTEGER, flags TEXT, added INTEGER, findings TEXT, evidence TEXT,
-    compare_json BLOB,                -- zlib-compressed wiretrace.compare/1 JSON
+    direction TEXT,                   -- compare | unknown: whether the evidence named the original
+    confidence REAL, credited INTEGER,
+    flags TEXT, added INTEGER, findings TEXT,  -- from the full comparison: NULL until it ran
+    evidence TEXT,                    -- JSON: brief, explained (idf-weighted containment), shared_entities
+    compare_json BLOB,                -- zlib-compressed wiretrace.compare/1 JSON, NULL until computed
     PRIMARY KEY(lo, hi)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS pairs_status ON pairs(status);
 CREATE TABLE IF NOT EXISTS sites(site TEXT PRIMARY KEY, articles INTEGER NOT NULL) WITHOUT ROWID;
@@ -77,14 +90,22 @@ ARTICLE_FIELDS = (
 class Store:
     """Thin typed access to the SQLite file; every write happens inside ``transaction()``."""
 
-    def __init__(self, path: str | Path = "corpus.wt") -> None:
+    def __init__(self, path: str | Path = "corpus.wt", readonly: bool = False) -> None:
         self.path = Path(path)
         self.db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA busy_timeout = 30000")
+        if readonly:  # a verification worker: reads records and term counts while the indexer writes
+            self.db.execute("PRAGMA query_only = ON")
+            return
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=OFF")
         self.db.executescript(SCHEMA)  # idempotent (IF NOT EXISTS), runs in its own transaction
         self.db.execute("INSERT OR IGNORE INTO info VALUES ('schema', ?)", (SCHEMA_VERSION,))
+
+    def schema(self) -> str:
+        row = self.db.execute("SELECT value FROM info WHERE key = 'schema'").fetchone()
+        return row[0] if row else SCHEMA_VERSION
 
     def close(self) -> None:
         self.db.close()
@@ -121,6 +142,22 @@ class Store:
         )
         return int(n)
 
+    def insert_articles(self, rows: list[dict]) -> list[int]:
+        """Insert many articles (and their full-text rows); their numbers, in order."""
+        top = self.db.execute("SELECT coalesce(max(n), 0) FROM articles").fetchone()[0]
+        numbers = list(range(top + 1, top + 1 + len(rows)))
+        self.db.executemany(
+            "INSERT INTO articles(n, id, path, title, source, url, published, first_seen, text_hash, text,"
+            " meta, credits, language) VALUES (:n, :id, :path, :title, :source, :url, :published,"
+            " :first_seen, :text_hash, :text, :meta, :credits, :language)",
+            ({**row, "n": n} for n, row in zip(numbers, rows, strict=True)),
+        )
+        self.db.executemany(
+            "INSERT INTO articles_fts(rowid, title, text) VALUES (?, ?, ?)",
+            ((n, row["title"] or "", row["text"]) for n, row in zip(numbers, rows, strict=True)),
+        )
+        return numbers
+
     def count(self, table: str = "articles") -> int:
         return int(self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
@@ -130,8 +167,10 @@ class Store:
         row = cur.fetchone()
         return dict(zip([d[0] for d in cur.description], row, strict=True)) if row else None
 
-    def articles(self, numbers: Iterable[int], with_text: bool = False) -> dict[int, dict]:
-        cols = ARTICLE_FIELDS + (("text",) if with_text else ())
+    def articles(
+        self, numbers: Iterable[int], with_text: bool = False, fields: tuple[str, ...] = ARTICLE_FIELDS
+    ) -> dict[int, dict]:
+        cols = fields + (("text",) if with_text else ())
         out: dict[int, dict] = {}
         numbers = list(numbers)
         for i in range(0, len(numbers), 500):
@@ -147,23 +186,100 @@ class Store:
 
     # --- fingerprints --------------------------------------------------------------------------
 
-    def insert_fingerprint(self, n: int, bands: np.ndarray, vector: np.ndarray, day: int | None) -> None:
+    def insert_analyses(self, rows: list[tuple[int, bytes, float, int, np.ndarray, int | None]]) -> None:
+        """(n, record, key weight, stem-key count, document vector, day) of many articles."""
         self.db.executemany(
-            "INSERT OR IGNORE INTO lsh(key, article) VALUES (?, ?)", ((int(k), n) for k in bands)
+            "INSERT INTO docs(article, record, keyw, keyn) VALUES (?, ?, ?, ?)", (r[:4] for r in rows)
+        )
+        self.db.executemany(
+            "INSERT INTO vectors(article, day, vec) VALUES (?, ?, ?)",
+            ((r[0], r[5], r[4].tobytes()) for r in rows),
+        )
+
+    def insert_analysis(
+        self, n: int, record: bytes, key_weight: float, stem_keys: int, vector: np.ndarray, day: int | None
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO docs(article, record, keyw, keyn) VALUES (?, ?, ?, ?)",
+            (n, record, key_weight, stem_keys),
         )
         self.db.execute("INSERT INTO vectors(article, day, vec) VALUES (?, ?, ?)", (n, day, vector.tobytes()))
 
-    def buckets(self, keys: Iterable[int]) -> dict[int, list[int]]:
-        """The members of each LSH bucket in ``keys`` (one indexed lookup per chunk of keys)."""
-        keys = sorted({int(k) for k in keys})
-        out: dict[int, list[int]] = {}
-        for i in range(0, len(keys), 900):
-            chunk = keys[i : i + 900]
+    def terms(self, terms: Iterable[int]) -> dict[int, tuple[int, int]]:
+        """term -> (df, kdf) for the known ones."""
+        terms = sorted({int(t) for t in terms})
+        out: dict[int, tuple[int, int]] = {}
+        for i in range(0, len(terms), 900):
+            chunk = terms[i : i + 900]
             marks = ",".join("?" * len(chunk))
-            for key, article in self.db.execute(
-                f"SELECT key, article FROM lsh WHERE key IN ({marks})", chunk
+            for t, df, kdf in self.db.execute(
+                f"SELECT term, df, kdf FROM terms WHERE term IN ({marks})", chunk
             ):
-                out.setdefault(key, []).append(article)
+                out[t] = (df, kdf)
+        return out
+
+    term_counts = terms
+
+    def update_terms(self, df: dict[int, int], kdf: dict[int, int]) -> None:
+        """Add a batch's document frequencies (every term) and key frequencies (its keys)."""
+        self.db.executemany(
+            "INSERT INTO terms(term, df, kdf) VALUES (?, ?, ?) ON CONFLICT(term)"
+            " DO UPDATE SET df = df + excluded.df, kdf = kdf + excluded.kdf",
+            ((t, c, kdf.get(t, 0)) for t, c in sorted(df.items())),
+        )
+
+    def add_postings(self, postings: dict[int, list[int]]) -> None:
+        """Append article numbers (ascending) to the postings of each term."""
+        rows = []
+        for t, ns in sorted(postings.items()):
+            arr = np.asarray(ns, "<i4")
+            blocks = arr // POSTING_BLOCK
+            for b in np.unique(blocks).tolist():
+                rows.append((t, b, arr[blocks == b].tobytes()))
+        self.db.executemany(
+            "INSERT INTO postings(term, block, articles) VALUES (?, ?, ?) ON CONFLICT(term, block)"
+            " DO UPDATE SET articles = CAST(articles || excluded.articles AS BLOB)",
+            rows,
+        )
+
+    def postings(self, terms: Iterable[int]) -> dict[int, np.ndarray]:
+        """Every article number indexed under each term (in indexing order)."""
+        terms = sorted({int(t) for t in terms})
+        found: dict[int, list[bytes]] = {}
+        for i in range(0, len(terms), 900):
+            chunk = terms[i : i + 900]
+            marks = ",".join("?" * len(chunk))
+            for t, blob in self.db.execute(
+                f"SELECT term, articles FROM postings WHERE term IN ({marks}) ORDER BY term, block", chunk
+            ):
+                found.setdefault(t, []).append(blob)
+        return {t: np.frombuffer(b"".join(blobs), "<i4") for t, blobs in found.items()}
+
+    def key_weights(self) -> tuple[np.ndarray, np.ndarray]:
+        """Total index-key weight and number of stem keys per article number (index = n)."""
+        rows = self.db.execute("SELECT article, keyw, keyn FROM docs").fetchall()
+        top = max((r[0] for r in rows), default=0)
+        weights, counts = np.zeros(top + 1, np.float32), np.zeros(top + 1, np.uint8)
+        if rows:
+            at = np.fromiter((r[0] for r in rows), np.int64, len(rows))
+            weights[at] = np.fromiter((r[1] for r in rows), np.float32, len(rows))
+            counts[at] = np.fromiter((min(255, r[2]) for r in rows), np.uint8, len(rows))
+        return weights, counts
+
+    def records(self, numbers: Iterable[int]) -> dict[int, tuple[dict, bytes]]:
+        """(article row with text, record blob) per article number."""
+        cols = (*ARTICLE_FIELDS, "text")
+        out: dict[int, tuple[dict, bytes]] = {}
+        numbers = sorted(set(numbers))
+        for i in range(0, len(numbers), 500):
+            chunk = numbers[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = (
+                f"SELECT {','.join('a.' + c for c in cols)}, d.record FROM articles a JOIN docs d"
+                f" ON d.article = a.n WHERE a.n IN ({marks})"
+            )
+            for row in self.db.execute(sql, chunk):
+                out[row[0]] = (dict(zip(cols, row[:-1], strict=True)), row[-1])
         return out
 
     def load_vectors(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -177,6 +293,26 @@ class Store:
         return numbers, matrix, days
 
     # --- site boilerplate ----------------------------------------------------------------------
+
+    def add_site_lines_batch(self, items: list[tuple[str, Iterable[tuple[int, str]]]]) -> None:
+        """Site-line counts of many articles, (site, its distinct lines) each, added in one pass."""
+        sites: dict[str, int] = {}
+        lines: dict[tuple[str, int], list] = {}
+        for site, article_lines in items:
+            sites[site] = sites.get(site, 0) + 1
+            for h, text in article_lines:
+                entry = lines.setdefault((site, h), [0, text])
+                entry[0] += 1
+        self.db.executemany(
+            "INSERT INTO sites VALUES (?, ?) ON CONFLICT(site)"
+            " DO UPDATE SET articles = articles + excluded.articles",
+            sorted(sites.items()),
+        )
+        self.db.executemany(
+            "INSERT INTO site_lines VALUES (?, ?, ?, ?) ON CONFLICT(site, line)"
+            " DO UPDATE SET n = n + excluded.n",
+            ((site, h, c, text) for (site, h), (c, text) in sorted(lines.items())),
+        )
 
     def add_site_lines(self, site: str, lines: Iterable[tuple[int, str]]) -> None:
         self.db.execute(
@@ -207,20 +343,26 @@ class Store:
         )
         return cur.rowcount
 
+    def pending_after(self, after: tuple[int, int], limit: int) -> list[tuple[int, int]]:
+        """Pending pairs in (lo, hi) order after ``after``: one pass over the primary key, however many."""
+        return self.db.execute(
+            "SELECT lo, hi FROM pairs WHERE (lo, hi) > (?, ?) AND status = 'pending' ORDER BY lo, hi LIMIT ?",
+            (*after, limit),
+        ).fetchall()
+
     def pending(self, limit: int) -> list[tuple[int, int]]:
         return self.db.execute(
             "SELECT lo, hi FROM pairs WHERE status = 'pending' ORDER BY lo, hi LIMIT ?", (limit,)
         ).fetchall()
 
     def save_result(self, lo: int, hi: int, result: dict | None) -> None:
+        """Store a verified pair (relation, shares, direction, credit, evidence); drop an unrelated one."""
         if result is None:  # unrelated: dropped
             self.db.execute("DELETE FROM pairs WHERE lo = ? AND hi = ?", (lo, hi))
             return
-        blob = zlib.compress(json.dumps(result["compare"], ensure_ascii=False).encode(), 6)
         self.db.execute(
             "UPDATE pairs SET status='done', src=?, dst=?, relation=?, score=?, b_from_a=?, a_from_b=?,"
-            " direction=?, confidence=?, credited=?, flags=?, added=?, findings=?, evidence=?, compare_json=?"
-            " WHERE lo = ? AND hi = ?",
+            " direction=?, confidence=?, credited=?, evidence=? WHERE lo = ? AND hi = ?",
             (
                 result["src"],
                 result["dst"],
@@ -231,29 +373,112 @@ class Store:
                 result["direction"],
                 result["confidence"],
                 result["credited"],
-                json.dumps(result["flags"]),
-                result["added"],
-                json.dumps(result["findings"]),
                 json.dumps(result.get("evidence") or {}),
+                lo,
+                hi,
+            ),
+        )
+
+    def save_diff(self, lo: int, hi: int, diff: dict) -> None:
+        """Store the full comparison of a verified pair (and what it refines: orientation, credit)."""
+        blob = zlib.compress(json.dumps(diff["compare"], ensure_ascii=False).encode(), 6)
+        self.db.execute(
+            "UPDATE pairs SET src=?, dst=?, score=?, b_from_a=?, a_from_b=?, direction=?, confidence=?,"
+            " credited=?, flags=?, added=?, findings=?, evidence=?, compare_json=? WHERE lo = ? AND hi = ?",
+            (
+                diff["src"],
+                diff["dst"],
+                diff["score"],
+                diff["b_from_a"],
+                diff["a_from_b"],
+                diff["direction"],
+                diff["confidence"],
+                diff["credited"],
+                json.dumps(diff["flags"]),
+                diff["added"],
+                json.dumps(diff["findings"]),
+                json.dumps(diff["evidence"]),
                 blob,
                 lo,
                 hi,
             ),
         )
 
-    def edges(self) -> list[dict]:
-        cur = self.db.execute(
-            "SELECT lo, hi, src, dst, relation, score, b_from_a, a_from_b, direction, confidence, credited,"
-            " flags, added, findings, evidence, channels FROM pairs WHERE status = 'done' ORDER BY lo, hi"
-        )
+    def pair_row(self, a: int, b: int) -> dict | None:
+        cur = self.db.execute("SELECT * FROM pairs WHERE lo = ? AND hi = ?", (min(a, b), max(a, b)))
+        row = cur.fetchone()
+        if row is None:
+            return None
+        out = dict(zip([d[0] for d in cur.description], row, strict=True))
+        out["evidence"] = json.loads(out["evidence"] or "{}")
+        return out
+
+    def without_diff(self, limit: int) -> list[tuple[int, int]]:
+        return self.db.execute(
+            "SELECT lo, hi FROM pairs WHERE status = 'done' AND compare_json IS NULL ORDER BY lo, hi LIMIT ?",
+            (limit,),
+        ).fetchall()
+
+    EDGE_COLUMNS = (
+        "lo, hi, src, dst, relation, score, b_from_a, a_from_b, direction, confidence, credited, flags,"
+        " added, evidence, channels"
+    )
+
+    def _edge_rows(self, cur) -> list[dict]:
         cols = [d[0] for d in cur.description]
         out = []
         for row in cur:
             e = dict(zip(cols, row, strict=True))
-            e["flags"] = json.loads(e["flags"] or "{}")
-            e["findings"] = json.loads(e["findings"] or "[]")
+            e["flags"] = json.loads(e["flags"]) if e["flags"] else {}
             e["evidence"] = json.loads(e["evidence"] or "{}")
             out.append(e)
+        return out
+
+    def edges(self, relations: tuple[str, ...] | None = None) -> list[dict]:
+        """Verified pairs (all, or of the given relations), in (lo, hi) order."""
+        if relations is None:
+            cur = self.db.execute(
+                f"SELECT {self.EDGE_COLUMNS} FROM pairs WHERE status = 'done' ORDER BY lo, hi"
+            )
+        else:
+            marks = ",".join("?" * len(relations))
+            cur = self.db.execute(
+                f"SELECT {self.EDGE_COLUMNS} FROM pairs WHERE status = 'done' AND relation IN ({marks})"
+                " ORDER BY lo, hi",
+                relations,
+            )
+        return self._edge_rows(cur)
+
+    def same_event_pairs(self) -> list[tuple[int, int]]:
+        """(src, dst) of every same_event pair: what story membership needs, without the rows."""
+        return self.db.execute(
+            "SELECT src, dst FROM pairs WHERE status = 'done' AND relation = 'same_event' ORDER BY lo, hi"
+        ).fetchall()
+
+    def same_event_edges(self, pairs: list[tuple[int, int]]) -> list[dict]:
+        """The rows of the given same_event pairs (as (src, dst))."""
+        out = []
+        keys = sorted((min(a, b), max(a, b)) for a, b in pairs)
+        for i in range(0, len(keys), 400):
+            chunk = keys[i : i + 400]
+            cond = " OR ".join("(lo = ? AND hi = ?)" for _ in chunk)
+            cur = self.db.execute(
+                f"SELECT {self.EDGE_COLUMNS} FROM pairs WHERE {cond}", [x for k in chunk for x in k]
+            )
+            out.extend(self._edge_rows(cur))
+        return out
+
+    def dates(self, numbers: Iterable[int]) -> dict[int, dict]:
+        """Claimed and first-seen dates per article number."""
+        out: dict[int, dict] = {}
+        numbers = sorted(set(numbers))
+        for i in range(0, len(numbers), 900):
+            chunk = numbers[i : i + 900]
+            marks = ",".join("?" * len(chunk))
+            for n, pub, seen in self.db.execute(
+                f"SELECT n, published, first_seen FROM articles WHERE n IN ({marks})", chunk
+            ):
+                out[n] = {"published": pub, "first_seen": seen}
         return out
 
     def compare_json(self, a: int, b: int) -> dict | None:

@@ -1,23 +1,60 @@
 """Stories and provenance: connected articles, their original(s) and who derived from whom.
 
-Pure functions over verified pairs. A story is a connected component over copy, rewrite and same_event
-edges (same_event joins a story but is no derivation). Inside a story the derivation graph is made a
-DAG (strongest edges first; an edge closing a cycle is dropped), then a false A->B edge between two
-texts that both derive from C is dropped when it is weaker than both C->A and C->B: siblings share
-wording through their common source, not through each other. Originals are the articles with outgoing
-derivation edges and no incoming one.
+Pure functions over verified pairs. The engine judges each pair on its own; in a corpus a derived text
+meets many texts that could be its source, so the derivation edges are first chosen per derived text
+(``select_sources``), with ``explains`` (the idf^2-weighted share of the derived text's vocabulary the
+source holds, from corpus document frequencies) as the measure:
+
+1. a *brief* edge (the engine's brief rule: one or two sentences against a text three times longer,
+   a quarter of the vocabulary shared) is kept only when the source explains at least ``BRIEF_GATE``
+   of the brief: sharing common words with a long article is not derivation;
+2. A -> D is dropped when another source C of D is also a source of A and explains D about as well
+   (within ``UPSTREAM_MARGIN``): siblings share wording through their common source, not each other;
+3. of the remaining sources of D, those that explain it clearly less than the best one (by more than
+   ``COMPETE_MARGIN``) are dropped: a summary of one article is not also derived from its neighbours.
+
+A story is then a connected component over the kept derivation edges and the same_event edges (which
+join a story but are no derivation). Inside a story the derivation graph is made a DAG (strongest edges
+first; an edge closing a cycle is dropped). Originals are the articles with outgoing derivation edges
+and no incoming one. Dropped edges are listed with the story of their derived text, with the reason.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 
 DERIVATION = ("copy", "rewrite")
+BRIEF_GATE = 0.3
+UPSTREAM_MARGIN = 0.3
+COMPETE_MARGIN = 0.05
 
 
 def _strength(e: dict) -> float:
     return float(e.get("b_from_a") if e.get("b_from_a") is not None else e.get("score") or 0.0)
+
+
+def explains(e: dict) -> float:
+    """How well the edge's source explains its derived text (``explained`` evidence, else the derived
+    share from the alignment)."""
+    value = (e.get("evidence") or {}).get("explained")
+    return float(value) if value is not None else _strength(e)
+
+
+def _flip(e: dict) -> dict:
+    """The same edge the other way round (source and derived swapped, with their shares)."""
+    ev = dict(e.get("evidence") or {})
+    if "explained_reverse" in ev:
+        ev["explained"], ev["explained_reverse"] = ev["explained_reverse"], ev.get("explained")
+    return {
+        **e,
+        "src": e["dst"],
+        "dst": e["src"],
+        "b_from_a": e.get("a_from_b"),
+        "a_from_b": e.get("b_from_a"),
+        "evidence": ev,
+    }
 
 
 def orient(e: dict, info: dict[int, dict]) -> dict:
@@ -28,14 +65,54 @@ def orient(e: dict, info: dict[int, dict]) -> dict:
     (no evidence; the longer text is taken as the source: uncertain)."""
     src, dst = e["src"], e["dst"]
     if e.get("direction") == "compare":
-        return {**e, "basis": "compare", "uncertain": float(e.get("confidence") or 0) < 0.5}
+        e["basis"], e["uncertain"] = "compare", float(e.get("confidence") or 0) < 0.5
+        return e
     for field, basis in (("published", "published"), ("first_seen", "first_seen")):
         ds, dd = info[src].get(field), info[dst].get(field)
         if ds and dd and ds[:10] != dd[:10]:
-            if dd < ds:
-                src, dst = dst, src
-            return {**e, "src": src, "dst": dst, "basis": basis, "uncertain": basis != "published"}
-    return {**e, "basis": "unknown", "uncertain": True}
+            out = _flip(e) if dd < ds else e
+            out["basis"], out["uncertain"] = basis, basis != "published"
+            return out
+    e["basis"], e["uncertain"] = "unknown", True
+    return e
+
+
+def select_sources(edges: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Choose the derivation edges to keep per derived text (module docstring, steps 1-3); returns
+    (kept, dropped), each dropped edge with a ``dropped`` reason (and ``shared_upstream`` for step 2)."""
+    kept, dropped = [], []
+    live = []
+    for e in edges:
+        if (e.get("evidence") or {}).get("brief") and explains(e) < BRIEF_GATE:
+            dropped.append({**e, "dropped": "brief"})
+        else:
+            live.append(e)
+    parents: dict[int, dict[int, dict]] = defaultdict(dict)
+    for e in live:
+        old = parents[e["dst"]].get(e["src"])
+        if old is None or explains(e) > explains(old):
+            parents[e["dst"]][e["src"]] = e
+    for d in sorted(parents):
+        par = parents[d]
+        survivors = []
+        for a in sorted(par):
+            e = par[a]
+            upstream = [
+                c
+                for c in par
+                if c != a and c in parents.get(a, {}) and explains(par[c]) >= explains(e) - UPSTREAM_MARGIN
+            ]
+            if upstream:
+                dropped.append({**e, "dropped": "shared upstream", "shared_upstream": min(upstream)})
+            else:
+                survivors.append(e)
+        best = max((explains(e) for e in survivors), default=0.0)
+        for e in survivors:
+            if explains(e) >= best - COMPETE_MARGIN:
+                kept.append(e)
+            else:
+                dropped.append({**e, "dropped": "a better source"})
+    return kept, dropped
 
 
 def acyclic(edges: list[dict]) -> list[dict]:
@@ -80,6 +157,11 @@ def drop_sibling_edges(edges: list[dict]) -> tuple[list[dict], list[dict]]:
 
 
 def components(nodes: set[int], edges: list[dict]) -> list[list[int]]:
+    return pair_components(nodes, [(e["src"], e["dst"]) for e in edges])
+
+
+def pair_components(nodes: set[int], pairs: list[tuple[int, int]]) -> list[list[int]]:
+    """Connected components (union-find), each sorted, in order of their smallest member."""
     parent = {n: n for n in nodes}
 
     def find(x: int) -> int:
@@ -88,8 +170,8 @@ def components(nodes: set[int], edges: list[dict]) -> list[list[int]]:
             x = parent[x]
         return x
 
-    for e in edges:
-        ra, rb = find(e["src"]), find(e["dst"])
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
     groups: dict[int, list[int]] = defaultdict(list)
@@ -103,24 +185,61 @@ def _date(a: dict) -> str:
 
 
 def build_stories(edges: list[dict], info: dict[int, dict]) -> list[dict]:
-    """All stories (size >= 2) from verified edges; ``info`` maps article number -> its fields."""
-    live = [e for e in edges if e["relation"] in (*DERIVATION, "same_event")]
-    nodes = {e["src"] for e in live} | {e["dst"] for e in live}
-    derivation = [orient(e, info) for e in live if e["relation"] in DERIVATION]
-    same = [{**e, "basis": None, "uncertain": False} for e in live if e["relation"] == "same_event"]
-    by_story: dict[int, list[dict]] = defaultdict(list)
-    members = components(nodes, live)
-    where = {n: i for i, group in enumerate(members) for n in group}
-    for e in derivation:
-        by_story[where[e["src"]]].append(e)
-    stories = []
-    for i, group in enumerate(members):
-        dag, cycles = acyclic(by_story[i]), []
-        cycles = [e for e in by_story[i] if e not in dag]
-        dag, siblings = drop_sibling_edges(dag)
-        stories.append(_story(group, dag, [e for e in same if where[e["src"]] == i], siblings + cycles, info))
+    """All stories (size >= 2) from verified edges, biggest first; ``info`` maps article number -> its
+    fields."""
+    derivation = [e for e in edges if e["relation"] in DERIVATION]
+    same = [e for e in edges if e["relation"] == "same_event"]
+    by_pair = {(e["src"], e["dst"]): e for e in same}
+
+    def same_edges_of(pairs: list[tuple[int, int]]) -> list[dict]:
+        return [by_pair[p] for p in pairs]
+
+    stories = list(
+        iter_stories(derivation, [(e["src"], e["dst"]) for e in same], info, lambda ns: info, same_edges_of)
+    )
     stories.sort(key=lambda s: (-s["size"], s["id"]))
     return stories
+
+
+def iter_stories(
+    derivation: list[dict],
+    same_pairs: list[tuple[int, int]],
+    dates: dict[int, dict],
+    info_of: Callable[[list[int]], dict[int, dict]],
+    same_edges_of: Callable[[list[tuple[int, int]]], list[dict]],
+) -> Iterator[dict]:
+    """Stories one at a time, holding only the derivation edges and the same_event pairs (not their
+    rows) in memory: ``dates`` gives the claimed and first-seen dates of the derivation edges' articles,
+    ``info_of`` the fields of a story's members, ``same_edges_of`` the rows of a story's same_event
+    pairs."""
+    derivation = [orient(e, dates) for e in derivation]
+    kept, dropped = select_sources(derivation)
+    nodes = {e["src"] for e in kept} | {e["dst"] for e in kept} | {n for p in same_pairs for n in p}
+    members = components(
+        nodes,
+        [{"src": a, "dst": b} for a, b in [(e["src"], e["dst"]) for e in kept]]
+        + [{"src": a, "dst": b} for a, b in same_pairs],
+    )
+    where = {n: i for i, group in enumerate(members) for n in group}
+    by_story: dict[int, list[dict]] = defaultdict(list)
+    for e in kept:
+        by_story[where[e["src"]]].append(e)
+    same_by: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for a, b in same_pairs:
+        same_by[where[a]].append((a, b))
+    lost: dict[int, list[dict]] = defaultdict(list)
+    for e in dropped:
+        home = where.get(e["dst"], where.get(e["src"]))
+        if home is not None:
+            lost[home].append(e)
+    for i, group in enumerate(members):
+        dag = acyclic(by_story[i])
+        in_dag = {id(e) for e in dag}
+        cycles = [{**e, "dropped": "cycle"} for e in by_story[i] if id(e) not in in_dag]
+        same = [{**e, "basis": None, "uncertain": False} for e in same_edges_of(same_by[i])]
+        dropped_here = lost[i] + cycles
+        info = info_of(sorted(set(group) | {n for e in dropped_here for n in (e["src"], e["dst"])}))
+        yield _story(group, dag, same, dropped_here, info)
 
 
 def _story(group: list[int], dag: list[dict], same: list[dict], dropped: list[dict], info: dict) -> dict:
@@ -166,9 +285,11 @@ def _story(group: list[int], dag: list[dict], same: list[dict], dropped: list[di
         "dropped_edges": [
             {
                 **_edge(e, info),
+                "reason": e.get("dropped"),
                 "shared_upstream": info[e["shared_upstream"]]["id"] if "shared_upstream" in e else None,
             }
             for e in dropped
+            if e["src"] in info and e["dst"] in info
         ],
         "first_date": min(dates) if dates else None,
         "last_date": max(dates) if dates else None,
@@ -188,6 +309,8 @@ def _edge(e: dict, info: dict) -> dict:
         "flags": e.get("flags") or {},
         "added": e.get("added"),
         "shared_entities": (e.get("evidence") or {}).get("shared_entities", []),
+        "explained": (e.get("evidence") or {}).get("explained"),
+        "brief": bool((e.get("evidence") or {}).get("brief")),
     }
 
 

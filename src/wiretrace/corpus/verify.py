@@ -1,10 +1,26 @@
-"""Verification: every candidate pair goes through the compare engine; unrelated pairs are dropped.
+"""Verification in two stages: the relation of every candidate pair, the claim-level diff on demand.
 
-Each pair is compared once with the more likely source first (earlier claimed date, then earlier
-first-seen date, then the longer text), and once more the other way round only when the engine says
-the second text is the original, so the stored compare JSON always has the source as ``a``. Lines that
-are boilerplate for the article's site (learned across the corpus) are marked before comparing, so a
-site's standard footer never counts as copied story text.
+Stage 1 (``Verifier.relate``, every candidate, at index time): both articles' light Documents are
+rebuilt from their stored records (no text is re-prepared, no sentence re-embedded), site boilerplate
+is marked, and the pair's relation is decided exactly as the compare engine decides it:
+
+- vocabulary containment below ``UNRELATED_BELOW``: unrelated (the engine's first test);
+- containment below ``DERIVED_VOCAB`` and not a brief of a longer text: the engine can only answer
+  ``same_event`` whatever the alignment says, so the alignment is skipped unless the pair passes the
+  corpus's same-event test (at least ``SAME_EVENT_ENTITIES`` shared multi-word names);
+- otherwise the sentence alignment runs (``relate``: the calls ``compare.relate_documents`` makes, plus
+  the link labels it drops, which the direction evidence needs).
+
+Direction and credit come from cheap evidence: the engine's ``decide_direction`` over the link labels
+(claimed dates, wire credits, page furniture, containment; the fact flags of the full diff are not
+there yet) and its ``findings`` (credited syndication / uncredited reuse). Each kept pair also records
+``explained``: the idf^2-weighted share of the derived text's vocabulary that the source holds (corpus
+document frequencies), which the story builder uses to choose between competing sources.
+
+Stage 2 (``diff_pair``, lazily: ``Corpus.pair``, ``show``, ``search``, ``index --diffs``): the full
+``compare_documents`` with the source as ``a``, swapped when the engine names the other side the
+original; it stores the compare JSON, flags, added sentences and findings, and refines direction and
+credit.
 """
 
 from __future__ import annotations
@@ -14,22 +30,38 @@ from collections import OrderedDict
 from dataclasses import replace
 from datetime import date
 
+import numpy as np
+
+from .. import align
 from ..compare import compare_documents
-from ..model import Article, Document
+from ..diff import link_labels
+from ..facts import _entities
+from ..model import Article, Document, Relation
 from ..prepare import prepare
+from ..relation import (
+    BRIEF_SENTENCES,
+    BRIEF_VOCAB,
+    DERIVED_VOCAB,
+    UNRELATED_BELOW,
+    coverage,
+    decide_direction,
+    decide_relation,
+    findings,
+)
 from ..segment import line_spans
 from ..text import content_stems
-from .fingerprint import line_hash
+from .candidates import idf
+from .fingerprint import Record, decode_record, dequantise, line_hash, record_document, term_hash
 
-# Below this share of shared content words the compare engine calls any pair unrelated (its own cut is
-# 0.22 on story sentences); checking it first on raw text saves a full comparison, with a small margin.
-PREFILTER = 0.2
+PREFILTER = UNRELATED_BELOW
 DERIVATION = ("copy", "rewrite")
 # A same_event verdict joins two stories only when the texts name at least this many of the same specific
-# entities (names of two or more words: "Brian Nichols", "Promises Treatment Center"). Topical
-# neighbours ("Russia", "Ukraine", "court") share words and single names, not the people and places of
-# one event; without this, a day of news collapses into a few giant "stories".
-SAME_EVENT_ENTITIES = 2
+# entities (names of two or more words: "Brian Nichols", "Promises Treatment Center"). Topical neighbours
+# ("Russia", "Ukraine", "court") share words and single names, not the people and places of one event;
+# reports of two events of one kind (two rehab stays at one clinic) often share two such names. Without
+# this, a day of news collapses into a few giant "stories".
+SAME_EVENT_ENTITIES = 3
+CACHE = 4096  # articles kept decoded per process
 
 
 def article_from_row(row: dict) -> Article:
@@ -63,25 +95,30 @@ def mark_site_boilerplate(doc: Document, boilerplate: frozenset[int]) -> Documen
     return replace(doc, sentences=sentences)
 
 
-_DOCS: OrderedDict[tuple[str, frozenset[int]], Document] = OrderedDict()
+def source_first(x: dict, y: dict) -> tuple[dict, dict]:
+    """The more likely source first: earlier claimed date, then earlier first-seen date, then the longer
+    text, then the earlier indexed."""
+
+    def key(r: dict) -> tuple:
+        return (r.get("published") or "9999", r.get("first_seen") or "9999", -len(r["text"]), r["n"])
+
+    return (x, y) if key(x) <= key(y) else (y, x)
 
 
-def prepared(row: dict, boilerplate: frozenset[int]) -> Document:
-    """``prepare`` with a small per-process cache: one article usually sits in several pairs."""
-    key = (row["id"], boilerplate)
-    doc = _DOCS.get(key)
-    if doc is None:
-        doc = mark_site_boilerplate(prepare(article_from_row(row)), boilerplate)
-        _DOCS[key] = doc
-        if len(_DOCS) > 256:
-            _DOCS.popitem(last=False)
-    else:
-        _DOCS.move_to_end(key)
-    return doc
+def specific_entities_of(doc: Document) -> set[frozenset[str]]:
+    """Entity keys of two or more name words in the story sentences (as the full facts stage finds them)."""
+    out = set()
+    for s in doc.sentences:
+        if s.kind != "body":
+            continue
+        for m in _entities(s.text, s.start):
+            if isinstance(m.value, frozenset) and sum(len(w) > 1 for w in m.value) >= 2:
+                out.add(m.value)
+    return out
 
 
 def specific_entities(doc: Document) -> set[frozenset[str]]:
-    """Entity keys of two or more name words in the story sentences."""
+    """Entity keys of two or more name words, from a fully prepared Document's facts."""
     return {
         m.value
         for i, s in enumerate(doc.sentences)
@@ -91,14 +128,9 @@ def specific_entities(doc: Document) -> set[frozenset[str]]:
     }
 
 
-def source_first(x: dict, y: dict) -> tuple[dict, dict]:
-    def key(r: dict) -> tuple:
-        return (r.get("published") or "9999", r.get("first_seen") or "9999", -len(r["text"]), r["n"])
-
-    return (x, y) if key(x) <= key(y) else (y, x)
-
-
 def vocabulary_overlap(x: dict, y: dict, bx: frozenset[int], by: frozenset[int]) -> float:
+    """Shared content-stem share of the smaller text, from raw rows (kept for callers of the old API)."""
+
     def stems(r: dict, bp: frozenset[int]) -> set[str]:
         lines = (ln for ln in r["text"].splitlines() if not bp or line_hash(ln) not in bp)
         return set(content_stems("\n".join(lines)))
@@ -108,55 +140,339 @@ def vocabulary_overlap(x: dict, y: dict, bx: frozenset[int], by: frozenset[int])
     return len(small & big) / len(small) if small else 0.0
 
 
-def verify(x: dict, y: dict, bx: frozenset[int], by: frozenset[int]) -> dict | None:
-    """Compare two stored articles (rows with text); None when they are unrelated."""
-    if vocabulary_overlap(x, y, bx, by) < PREFILTER:
-        return None
-    a, b = source_first(x, y)
-    ba, bb = (bx, by) if a is x else (by, bx)
-    da, db = prepared(a, ba), prepared(b, bb)
-    c = compare_documents(da, db)
-    if c.relation.type == "unrelated":
-        return None
-    shared = sorted(" ".join(sorted(k)) for k in specific_entities(da) & specific_entities(db))
-    if c.relation.type == "same_event" and len(shared) < SAME_EVENT_ENTITIES:
-        return None
+def relate(da: Document, db: Document, va: np.ndarray, vb: np.ndarray):
+    """What ``compare.relate_documents`` computes, plus both sides' link labels (for the direction).
+
+    Returns (relation, b coverage, a coverage, b labels, a labels)."""
+    forward = align.build(da, db, vectors=(va, vb))
+    b_lab = link_labels(da, db, forward)
+    a_lab = link_labels(db, da, forward.transpose(da, db))
+    b_cov, a_cov = coverage(db, b_lab), coverage(da, a_lab)
+    return decide_relation(da, db, b_cov, a_cov), b_cov, a_cov, b_lab, a_lab
+
+
+def body_count(doc: Document) -> int:
+    return sum(s.kind == "body" for s in doc.sentences)
+
+
+def is_brief(da: Document, db: Document, vocab: float) -> bool:
+    """The engine's brief test (``relation.decide_relation``): a text of one or two story sentences, a
+    third or less the length of the other, sharing at least ``BRIEF_VOCAB`` of its vocabulary."""
+    short, long_ = sorted((body_count(da), body_count(db)))
+    return 0 < short <= BRIEF_SENTENCES and long_ >= 3 * short and vocab >= BRIEF_VOCAB
+
+
+class Item:
+    """One article as verification sees it: what the cheap tests need up front (stems, story-sentence
+    count, name pairs), the light Document and its sentence vectors only when the alignment runs."""
+
+    __slots__ = (
+        "_doc",
+        "_vectors",
+        "body",
+        "boilerplate",
+        "entities",
+        "names",
+        "rec",
+        "row",
+        "stems",
+        "weights",
+    )
+
+    def __init__(self, row: dict, rec: Record, boilerplate: frozenset[int]) -> None:
+        self.row, self.rec, self.boilerplate = row, rec, boilerplate
+        marked = [
+            kind == "body" and bool(boilerplate) and line in boilerplate
+            for kind, line in zip(rec.kinds, rec.lines, strict=True)
+        ]
+        self.stems = frozenset(
+            t
+            for kind, gone, toks in zip(rec.kinds, marked, rec.tokens, strict=True)
+            if kind != "boilerplate" and not gone
+            for t in toks
+        )
+        self.body = sum(kind == "body" and not gone for kind, gone in zip(rec.kinds, marked, strict=True))
+        self.names = rec.names
+        self.entities: set[frozenset[str]] | None = None
+        self.weights: dict[str, float] | None = None  # stem -> idf^2
+        self._doc: Document | None = None
+        self._vectors: np.ndarray | None = None
+
+    @property
+    def doc(self) -> Document:
+        """The light Document, site boilerplate marked."""
+        if self._doc is None:
+            self._doc = record_document(self.rec, article_from_row(self.row), self.boilerplate)
+        return self._doc
+
+    @property
+    def vectors(self) -> np.ndarray:
+        if self._vectors is None:
+            self._vectors = dequantise(self.rec.vectors)
+        return self._vectors
+
+
+def make_item(row: dict, rec: Record, boilerplate: frozenset[int]) -> Item:
+    return Item(row, rec, boilerplate)
+
+
+def containment(a: Item, b: Item) -> float:
+    """``relation.vocabulary_containment`` of the two light Documents, from the cached stem sets: the
+    share of the smaller vocabulary found in the other."""
+    small, big = (a.stems, b.stems) if len(a.stems) <= len(b.stems) else (b.stems, a.stems)
+    return len(small & big) / len(small) if small else 0.0
+
+
+def brief_pair(a: Item, b: Item, vocab: float) -> bool:
+    """The engine's brief test (``relation.decide_relation``): a text of one or two story sentences, a
+    third or less the length of the other, sharing at least ``BRIEF_VOCAB`` of its vocabulary."""
+    short, long_ = sorted((a.body, b.body))
+    return 0 < short <= BRIEF_SENTENCES and long_ >= 3 * short and vocab >= BRIEF_VOCAB
+
+
+class Verifier:
+    """Relates stored articles, with small per-process caches (an article sits in several pairs).
+
+    ``store`` is the ``Store`` to read from; ``n_docs`` the corpus size the idf weights use."""
+
+    def __init__(self, store, n_docs: int, min_articles: int, min_share: float) -> None:
+        self.store = store
+        self.n_docs = max(1, n_docs)
+        self.min_articles, self.min_share = min_articles, min_share
+        self.items: OrderedDict[int, Item] = OrderedDict()
+        self.boilerplate: dict[str, frozenset[int]] = {}
+
+    def site_lines(self, site: str | None) -> frozenset[int]:
+        if not site:
+            return frozenset()
+        if site not in self.boilerplate:
+            self.boilerplate[site] = frozenset(
+                self.store.site_boilerplate(site, self.min_articles, self.min_share)
+            )
+        return self.boilerplate[site]
+
+    def load(self, numbers: list[int]) -> None:
+        missing = [n for n in dict.fromkeys(numbers) if n not in self.items]
+        for n, (row, blob) in self.store.records(missing).items():
+            self.items[n] = Item(row, decode_record(blob), self.site_lines(row.get("source")))
+        for n in numbers:
+            if n in self.items:
+                self.items.move_to_end(n)
+        while len(self.items) > CACHE:
+            self.items.popitem(last=False)
+
+    def weights(self, item: Item) -> dict[str, float]:
+        if item.weights is None:
+            hashed = {t: term_hash(t) for t in item.stems}
+            counts = self.store.term_counts(hashed.values())
+            df = np.fromiter((counts.get(h, (0, 0))[0] for h in hashed.values()), np.float32, len(hashed))
+            item.weights = dict(
+                zip(hashed, (idf(df, self.n_docs).astype(np.float64) ** 2).tolist(), strict=True)
+            )
+        return item.weights
+
+    def explained(self, dst: Item, src: Item) -> float:
+        """idf^2-weighted share of ``dst``'s vocabulary that ``src`` holds (rare words dominate)."""
+        w = self.weights(dst)
+        total = sum(w.values())
+        return round(sum(w[t] for t in dst.stems & src.stems) / total, 3) if total else 0.0
+
+    def relate_pairs(self, pairs: list[tuple[int, int]]) -> list[tuple[int, int, dict | None]]:
+        """Many pairs (their articles loaded in one read)."""
+        self.load([n for pair in pairs for n in pair])
+        return [(lo, hi, self.relate_pair(lo, hi)) for lo, hi in pairs]
+
+    def relate_pair(self, lo: int, hi: int) -> dict | None:
+        self.load([lo, hi])
+        x, y = self.items.get(lo), self.items.get(hi)
+        if x is None or y is None:
+            return None
+        return self.relate(x, y)
+
+    def relate(self, x: Item, y: Item) -> dict | None:
+        """The verified pair (source first when the evidence says so), or None when it is unrelated or a
+        same_event pair without the shared names a story needs."""
+        rx, _ = source_first(x.row, y.row)
+        a, b = (x, y) if rx is x.row else (y, x)
+        vocab = containment(a, b)
+        if vocab < UNRELATED_BELOW:
+            return None
+        brief = brief_pair(a, b, vocab)
+        if vocab < DERIVED_VOCAB and not brief:
+            # The engine can only say same_event here, whatever the alignment: no alignment is run. The
+            # shares stay unknown (NULL) until the full comparison runs; the score is the containment.
+            shared = self._shared_names(a, b)
+            if len(shared) < SAME_EVENT_ENTITIES:
+                return None
+            rel = Relation("same_event", round(vocab, 3), "shares facts, not sentences")
+            return self._result(
+                a, b, rel, None, None, None, {"shared_entities": shared[:20], "vocab": round(vocab, 3)}
+            )
+        shared: list[str] = []
+        rel, b_cov, a_cov, b_lab, a_lab = relate(a.doc, b.doc, a.vectors, b.vectors)
+        if rel.type == "unrelated":
+            return None
+        if rel.type == "same_event":
+            shared = shared or self._shared_names(a, b)
+            if len(shared) < SAME_EVENT_ENTITIES:
+                return None
+            return self._result(
+                a, b, rel, b_cov, a_cov, None, {"shared_entities": shared[:20], "vocab": round(vocab, 3)}
+            )
+        direction = decide_direction(a.doc, b.doc, rel, b_lab, a_lab, b_cov, a_cov)
+        if direction.original == "b":
+            a, b, b_cov, a_cov = b, a, a_cov, b_cov
+            direction = replace(direction, original="a")
+        evidence = {"brief": brief, "explained": self.explained(b, a), "vocab": round(vocab, 3)}
+        if direction.original != "a":  # the story builder may orient it by dates: keep the other way too
+            evidence["explained_reverse"] = self.explained(a, b)
+        return self._result(a, b, rel, b_cov, a_cov, direction, evidence)
+
+    def _shared_names(self, a: Item, b: Item) -> list[str]:
+        if not a.names & b.names:  # a shared name of two words is a shared capitalised pair, nearly always
+            return []
+        for it in (a, b):
+            if it.entities is None:
+                it.entities = specific_entities_of(it.doc)
+        return sorted(" ".join(sorted(k)) for k in a.entities & b.entities)
+
+    def _result(self, a: Item, b: Item, rel, b_cov, a_cov, direction, evidence: dict) -> dict:
+        known = direction is not None and direction.original == "a"
+        credited = None
+        if rel.type in DERIVATION:
+            types = {f["type"] for f in findings(a.doc, b.doc, rel, direction)}
+            credited = (
+                True if "credited_syndication" in types else False if "uncredited_reuse" in types else None
+            )
+        return {
+            "src": a.row["n"],
+            "dst": b.row["n"],
+            "relation": rel.type,
+            "score": rel.score,
+            "b_from_a": round(b_cov.derived, 3) if b_cov is not None else None,
+            "a_from_b": round(a_cov.derived, 3) if a_cov is not None else None,
+            "direction": "compare" if known else "unknown",
+            "confidence": direction.confidence if known else 0.0,
+            "credited": credited,
+            "evidence": evidence,
+        }
+
+
+# --- stage 2: the full comparison ------------------------------------------------------------------
+
+
+def full_document(row: dict, boilerplate: frozenset[int]) -> Document:
+    return mark_site_boilerplate(prepare(article_from_row(row)), boilerplate)
+
+
+def diff_pair(
+    src: dict, dst: dict, bs: frozenset[int], bd: frozenset[int], stored: dict, docs: dict | None = None
+) -> dict:
+    """The full comparison of a verified pair, source as ``a``; swapped when the engine's full evidence
+    (fact flags included) names the other side the original and agrees when asked the other way.
+    ``docs`` caches fully prepared Documents by article id (a search compares one text with many)."""
+    docs = {} if docs is None else docs
+    if src["id"] not in docs:
+        docs[src["id"]] = full_document(src, bs)
+    if dst["id"] not in docs:
+        docs[dst["id"]] = full_document(dst, bd)
+    ds, dd = docs[src["id"]], docs[dst["id"]]
+    c = compare_documents(ds, dd)
+    swapped = False
     if c.relation.type in DERIVATION and c.direction.original == "b":
-        swapped = compare_documents(db, da)
-        if swapped.relation.type in DERIVATION and swapped.direction.original == "a":
-            a, b, c = b, a, swapped
+        other = compare_documents(dd, ds)
+        if other.relation.type in DERIVATION and other.direction.original == "a":
+            c, src, dst, swapped = other, dst, src, True
     known = c.relation.type in DERIVATION and c.direction.original == "a"
     types = {f["type"] for f in c.findings}
     credited = True if "credited_syndication" in types else False if "uncredited_reuse" in types else None
+    evidence = dict(stored.get("evidence") or {})
+    if c.relation.type != stored.get("relation"):
+        evidence["compare_relation"] = c.relation.type
+    if swapped:
+        evidence["reoriented"] = "the full comparison names the other text the original"
+    derived = stored.get("relation") in DERIVATION
     return {
-        "src": a["n"],
-        "dst": b["n"],
-        "relation": c.relation.type,
-        "score": c.relation.score,
+        "src": src["n"],
+        "dst": dst["n"],
+        "score": stored.get("score") if c.relation.type != stored.get("relation") else c.relation.score,
         "b_from_a": c.stats.get("b_from_a"),
         "a_from_b": c.stats.get("a_from_b"),
-        "direction": "compare" if known else "unknown",
+        "direction": "compare" if known else ("unknown" if derived else stored.get("direction") or "unknown"),
         "confidence": c.direction.confidence if known else 0.0,
-        "credited": credited,
+        "credited": credited if derived else None,
         "flags": c.stats.get("flags", {}),
         "added": int(c.stats.get("labels", {}).get("added", 0)),
         "findings": c.findings,
-        "evidence": {"shared_entities": shared[:20]},
+        "evidence": evidence,
         "compare": c.to_dict(),
     }
 
 
-def verify_job(
-    job: tuple[int, int, dict, dict, frozenset[int], frozenset[int]],
-) -> tuple[int, int, dict | None]:
-    """Process-pool entry point: (lo, hi, row, row, boilerplate, boilerplate) -> (lo, hi, result)."""
-    lo, hi, x, y, bx, by = job
-    return lo, hi, verify(x, y, bx, by)
+# --- process-pool entry points ---------------------------------------------------------------------
+
+_WORKER: Verifier | None = None
+
+
+def init_worker(db_path: str, n_docs: int, min_articles: int, min_share: float) -> None:
+    """Pool initialiser: a read-only connection of its own and the embedding model, loaded once."""
+    global _WORKER
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from .store import Store
+
+    _WORKER = Verifier(Store(db_path, readonly=True), n_docs, min_articles, min_share)
+    warm()
+
+
+def relate_chunk(pairs: list[tuple[int, int]]) -> list[tuple[int, int, dict | None]]:
+    assert _WORKER is not None
+    return _WORKER.relate_pairs(pairs)
+
+
+def diff_chunk(pairs: list[tuple[int, int]]) -> list[tuple[int, int, dict | None]]:
+    assert _WORKER is not None
+    return [(lo, hi, diff_stored(_WORKER, lo, hi)) for lo, hi in pairs]
+
+
+def diff_stored(verifier: Verifier, lo: int, hi: int) -> dict | None:
+    """The full comparison of a stored verified pair, or None when the pair is not (or no longer) there."""
+    stored = verifier.store.pair_row(lo, hi)
+    if stored is None or stored["status"] != "done":
+        return None
+    rows = verifier.store.articles([lo, hi], with_text=True)
+    src, dst = rows[stored["src"]], rows[stored["dst"]]
+    return diff_pair(
+        src, dst, verifier.site_lines(src.get("source")), verifier.site_lines(dst.get("source")), stored
+    )
+
+
+def ingest_chunk(articles: list[Article]):
+    """Pool entry point of ingest: the per-article analysis."""
+    from .fingerprint import analyse_batch
+
+    return analyse_batch(articles)
 
 
 def warm() -> None:
-    """Pool initialiser: load the embedding model once per worker, not on its first pair."""
+    """Pool initialiser: load the embedding model once per worker, not on its first pair; exit when the
+    indexer is gone (a worker of a killed indexer must not linger)."""
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     from ..embed import default_embedder
 
+    _watch_parent()
     default_embedder()
+
+
+def _watch_parent() -> None:
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="wiretrace-parent-watch").start()

@@ -1,0 +1,175 @@
+"""Corpus verification's fast paths agree with the engine: sentence vectors, stored records, the relation
+shortcuts; the claim-level diff is computed on demand; stories choose between competing sources."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import wiretrace
+from conftest import DATA
+from wiretrace.compare import relate_documents
+from wiretrace.corpus.fingerprint import (
+    analyse_batch,
+    decode_record,
+    dequantise,
+    record_document,
+    sentence_vectors,
+)
+from wiretrace.corpus.stories import build_stories
+from wiretrace.corpus.verify import Item, Verifier, containment, relate
+from wiretrace.embed import embed
+from wiretrace.model import Article
+from wiretrace.prepare import prepare
+from wiretrace.relation import vocabulary_containment
+
+CORPUS = DATA / "corpus" / "corpus.jsonl"
+
+
+def corpus_articles() -> list[Article]:
+    out = []
+    for line in CORPUS.read_text(encoding="utf-8").splitlines():
+        r = json.loads(line)
+        text = r.get("text") or r.get("maintext")
+        out.append(Article(text, id=r.get("id") or f"rec-{len(out)}", source=r.get("source_domain")))
+    return out
+
+
+def test_sentence_vectors_equal_the_embedder():
+    sentences = [s.text for a in corpus_articles()[:8] for s in prepare(a, light=True).sentences]
+    sentences += ["", "  ", "Zoë's café — naïve résumé!", "日本語のテキスト and 中文", "word " * 800]
+    sentences += ["a\x1cb c\u200bd"]
+    assert np.abs(sentence_vectors(sentences) - embed(sentences)).max() < 1e-5
+
+
+def test_a_record_rebuilds_the_light_document():
+    articles = corpus_articles()
+    for article, analysis in zip(articles, analyse_batch(articles), strict=True):
+        rebuilt = record_document(decode_record(analysis.record), article)
+        ref = prepare(article, light=True)
+        assert [(s.start, s.end, s.kind, s.reason) for s in rebuilt.sentences] == [
+            (s.start, s.end, s.kind, s.reason) for s in ref.sentences
+        ]
+        assert rebuilt.tokens == ref.tokens and rebuilt.credits == ref.credits
+        assert [[(q.start, q.end) for q in f.quotes] for f in rebuilt.facts] == [
+            [(q.start, q.end) for q in f.quotes] for f in ref.facts
+        ]
+
+
+@pytest.fixture(scope="module")
+def items():
+    articles = corpus_articles()
+    rows = []
+    for i, (a, an) in enumerate(zip(articles, analyse_batch(articles), strict=True)):
+        row = {"n": i, "id": a.id, "text": a.text, "title": None, "source": a.source, "url": None}
+        row |= {"path": None, "published": None, "first_seen": None, "language": None, "credits": "[]"}
+        rows.append(Item(row, decode_record(an.record), frozenset()))
+    return rows
+
+
+def test_cheap_containment_is_the_engines(items):
+    for x in items[:12]:
+        for y in items[:12]:
+            assert containment(x, y) == pytest.approx(vocabulary_containment(x.doc, y.doc))
+
+
+def test_the_relation_with_shortcuts_is_the_engines(items):
+    verifier = Verifier(store=None, n_docs=len(items), min_articles=3, min_share=0.3)
+    verifier.weights = lambda item: {t: 1.0 for t in item.stems}  # no store: flat weights
+    for i, x in enumerate(items):
+        for y in items[i + 1 :]:
+            expected, _, _ = relate_documents(x.doc, y.doc, (x.vectors, y.vectors))
+            ours, *_ = relate(x.doc, y.doc, x.vectors, y.vectors)
+            assert ours.type == expected.type
+            got = verifier.relate(x, y)
+            if expected.type == "unrelated":
+                assert got is None
+            elif expected.type == "same_event":  # kept only with two shared multi-word names
+                assert got is None or got["relation"] == "same_event"
+            else:
+                assert got is not None and got["relation"] == expected.type, (x.row["id"], y.row["id"])
+
+
+def test_int8_vectors_keep_the_relation_of_the_seed_pair():
+    a = Article((DATA / "seed_ap.txt").read_text(encoding="utf-8"))
+    b = Article((DATA / "seed_rewrite.txt").read_text(encoding="utf-8"))
+    ra, rb = (decode_record(x.record) for x in analyse_batch([a, b]))
+    da, db = record_document(ra, a), record_document(rb, b)
+    rel, b_cov, _ = relate_documents(da, db, (dequantise(ra.vectors), dequantise(rb.vectors)))
+    full = wiretrace.compare(a, b)
+    assert rel.type == full.relation.type == "rewrite"
+    assert abs(b_cov.derived - full.stats["b_from_a"]) < 0.02
+
+
+def test_the_claim_level_diff_is_computed_on_demand_and_stored(tmp_path):
+    db = tmp_path / "lazy.wt"
+    corpus = wiretrace.Corpus(db, workers=1)
+    corpus.add([CORPUS], diffs=False)
+    na, nb = corpus.store.number_of("seed-ap"), corpus.store.number_of("seed-rewrite")
+    row = corpus.store.pair_row(na, nb)
+    assert row["status"] == "done" and row["relation"] == "rewrite" and row["compare_json"] is None
+    assert row["credited"] == 0  # uncredited reuse, from the credits alone
+    d = corpus.pair("seed-ap", "seed-rewrite")
+    assert d["relation"]["type"] == "rewrite" and d["a"]["id"] == "seed-ap"
+    row = corpus.store.pair_row(na, nb)
+    assert row["compare_json"] is not None and json.loads(row["flags"]).get("quote_fabricated", 0) >= 1
+    assert corpus.pair("seed-rewrite", "seed-ap") == d
+    assert corpus.pair("seed-ap", "ecb-1_1ecb") is None  # not a verified pair
+
+
+def test_index_diffs_computes_every_diff(tmp_path):
+    from wiretrace.cli import main
+
+    db = tmp_path / "diffs.wt"
+    assert main(["index", str(CORPUS), "--db", str(db), "--diffs", "-q"]) == 0
+    corpus = wiretrace.Corpus(db)
+    assert corpus.store.count("pairs WHERE status = 'done'") > 0
+    assert corpus.store.count("pairs WHERE status = 'done' AND compare_json IS NULL") == 0
+
+
+def test_search_finds_the_article_a_one_sentence_summary_comes_from(tmp_path):
+    records = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()]
+    summary = next(r for r in records if r.get("id", "").endswith("-consistent"))
+    corpus = wiretrace.Corpus(tmp_path / "s.wt", workers=1)
+    corpus.add([CORPUS], diffs=False)
+    hits = corpus.search(Article(summary["text"]))
+    top = [h for h in hits if h["id"] == summary["derived_from"]]
+    assert top and top[0]["relation"] in ("copy", "rewrite") and top[0]["role"] in ("source", "unknown")
+
+
+def info(*ids: str) -> dict[int, dict]:
+    return {
+        n: {"id": i, "path": None, "title": None, "source": None, "published": None, "first_seen": None}
+        for n, i in enumerate(ids)
+    }
+
+
+def edge(src: int, dst: int, explained: float, brief: bool = False) -> dict:
+    return {
+        "src": src,
+        "dst": dst,
+        "relation": "rewrite",
+        "b_from_a": 0.5,
+        "score": 0.5,
+        "direction": "compare",
+        "confidence": 0.9,
+        "credited": None,
+        "flags": {},
+        "added": None,
+        "evidence": {"brief": brief, "explained": explained},
+    }
+
+
+def test_a_brief_is_kept_only_from_a_source_that_explains_its_words():
+    edges = [edge(0, 1, 0.9, brief=True), edge(2, 1, 0.2, brief=True)]
+    (story,) = build_stories(edges, info("src", "brief", "x"))
+    assert [(e["from"], e["to"]) for e in story["edges"]] == [("src", "brief")]
+    assert story["original"] == ["src"]
+
+
+def test_a_derived_text_keeps_the_source_that_explains_it_best():
+    (story,) = build_stories([edge(0, 1, 0.95), edge(2, 1, 0.6)], info("best", "d", "other"))
+    assert [(e["from"], e["to"]) for e in story["edges"]] == [("best", "d")]
+    assert story["dropped_edges"][0]["reason"] == "a better source"
