@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo serve test browser lint bench clean
 
 install: $(STAMP)
 
@@ -19,10 +19,24 @@ demo: install
 	$(BIN)/wiretrace compare examples/ap-wire.txt examples/content-farm-rewrite.txt
 	$(BIN)/wiretrace compare examples/ap-wire.txt examples/content-farm-rewrite.txt --format html -o out/seed-report.html
 	$(BIN)/wiretrace compare examples/ap-wire.txt examples/content-farm-rewrite.txt --format json -o out/seed-report.json
+	$(BIN)/python -c "from wiretrace.web import demo_corpus; print('demo corpus indexed:', demo_corpus())"
 	@echo
 	@echo "Report: $(CURDIR)/out/seed-report.html (open it in a browser); JSON: out/seed-report.json"
+	@echo "Web UI: $(BIN)/wiretrace serve   (or: make serve) then open http://127.0.0.1:8000/ (the bundled demo corpus)"
 
-test: install
+serve: install
+	$(BIN)/wiretrace serve
+
+# Debian's chromium for the browser tests (tests/test_web_browser.py), installed when missing and root.
+# Outside CI the browser tests skip without it; in CI (CI set) they fail, so this must succeed there.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium) \
+	      || echo "warning: could not install chromium; browser tests will skip (or fail under CI)"; \
+	  else echo "chromium not found and not root: browser tests will skip (or fail under CI)"; fi; }
+
+test: install browser
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/python -m pytest
 
@@ -30,8 +44,16 @@ lint: install
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/ruff format --check src tests bench scripts
 
+# Quality and speed on the real dev data in ../shared/data; writes docs/benchmarks.md (takes ~15 min).
+# BENCH_SIZES=10000,100000 adds the 100k corpus run (much longer).
+BENCH_SIZES ?= 10000
 bench: install
-	$(BIN)/python bench/run.py
+	@mkdir -p out/bench
+	$(BIN)/python bench/run.py --out out/bench/compare.md
+	$(BIN)/python bench/corpus_bench.py --quality --throughput $(BENCH_SIZES) > out/bench/corpus.md
+	$(BIN)/python bench/web_load.py --seconds 30 --clients 50 > out/bench/web.md
+	cat out/bench/compare.md out/bench/corpus.md out/bench/web.md > docs/benchmarks.md
+	@echo "wrote docs/benchmarks.md"
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .ruff_cache

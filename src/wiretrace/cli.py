@@ -1,5 +1,6 @@
-"""Command line: ``wiretrace compare A B [--format text|json|html|md] [-o FILE]`` and corpus mode
-(``index``, ``stories``, ``show``, ``search``, ``export``; see ``wiretrace.corpus.cli``).
+"""Command line: ``wiretrace compare A B [--format text|json|html|md] [-o FILE]``, corpus mode
+(``index``, ``stories``, ``show``, ``search``, ``export``; see ``wiretrace.corpus.cli``) and the web UI
+(``serve``; see ``wiretrace.web``).
 
 Errors in the input are reported as one line naming the file and the reason, with exit code 2; never
 as a traceback.
@@ -52,12 +53,52 @@ def build_parser() -> argparse.ArgumentParser:
     from .corpus.cli import add_corpus_commands
 
     add_corpus_commands(sub, _date)
+    w = sub.add_parser(
+        "serve",
+        help="web UI and JSON API: browse stories, lineage and diffs; compare two texts",
+        description="Serve a corpus (or, without --db, the bundled demo corpus) over HTTP. Listens on "
+        "127.0.0.1 only unless --host says otherwise; read-only unless --allow-writes.",
+    )
+    w.add_argument("--db", help="corpus file (default: the bundled demo corpus)")
+    w.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    w.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    w.add_argument(
+        "--allow-writes", action="store_true", help="enable POST /api/articles (adds to the corpus)"
+    )
+    w.add_argument(
+        "--workers", type=int, default=None, help="compare processes (default: up to 2; 0: threads)"
+    )
+    w.add_argument(
+        "--max-body", type=int, default=None, metavar="BYTES", help="request body cap (default 4 MiB)"
+    )
+    w.add_argument("--access-log", action="store_true", help="log every request")
+    w.add_argument("--rebuild-demo", action="store_true", help="re-index the demo corpus first")
     return p
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .web import serve
+    from .web.app import DEFAULT_MAX_BODY
+
+    if not 0 <= args.port <= 65535:
+        raise InputError(str(args.port), "not a port number (0-65535)")
+    return serve(
+        db=args.db,
+        host=args.host,
+        port=args.port,
+        allow_writes=args.allow_writes,
+        workers=args.workers,
+        max_body=args.max_body or DEFAULT_MAX_BODY,
+        access_log=args.access_log,
+        rebuild_demo=args.rebuild_demo,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.command == "serve":
+            return _serve(args)
         if args.command != "compare":
             from .corpus.cli import run_corpus_command
 

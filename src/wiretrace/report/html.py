@@ -74,6 +74,14 @@ def _fresh() -> bool:
     return True
 
 
+def pair_assets() -> tuple[str, str]:
+    """The pair view's stylesheet and script (the ``pair_style()`` and ``pair_script()`` macros of
+    ``_pair.html``), for pages that embed ``pair()`` and serve these as files (the web UI, whose CSP
+    allows no inline code). The report inlines the same two macros: one source for both."""
+    module = environment().get_template("_pair.html").module
+    return str(module.pair_style()), str(module.pair_script())
+
+
 def render_html(c: Comparison) -> str:
     """Render the comparison as one self-contained HTML document."""
     d = c.to_dict()
