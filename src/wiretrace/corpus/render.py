@@ -9,16 +9,9 @@ from __future__ import annotations
 
 from jinja2 import Environment, StrictUndefined
 
-SEVERE = (
-    "number_changed",
-    "date_changed",
-    "entity_changed",
-    "quote_fabricated",
-    "quote_altered",
-    "attribution_added",
-    "attribution_changed",
-    "negation_changed",
-)
+from ..report.html import SEVERE_FLAGS
+
+SEVERE = tuple(sorted(SEVERE_FLAGS))  # one definition of "changes the claim", shared with report
 
 
 def pair_summary(edge: dict, compare: dict | None) -> dict:
