@@ -15,6 +15,7 @@ from wiretrace.corpus.fingerprint import (
     analyse_batch,
     decode_record,
     dequantise,
+    is_specific,
     record_document,
     sentence_vectors,
 )
@@ -56,6 +57,24 @@ def test_a_record_rebuilds_the_light_document():
         assert [[(q.start, q.end) for q in f.quotes] for f in rebuilt.facts] == [
             [(q.start, q.end) for q in f.quotes] for f in ref.facts
         ]
+
+
+def test_stored_names_are_the_multiword_entities_the_facts_stage_finds():
+    """The same-event test reads each article's specific names from its record; they must be the
+    entities of two or more words that the full facts stage extracts from the story sentences."""
+    articles = corpus_articles()
+    found = 0
+    for article, analysis in zip(articles, analyse_batch(articles), strict=True):
+        rec = decode_record(analysis.record)
+        doc = prepare(article)
+        expected = {
+            i: sorted({" ".join(sorted(m.value)) for m in doc.facts[i].entities if is_specific(m.value)})
+            for i, s in enumerate(doc.sentences)
+            if s.kind == "body"
+        }
+        assert {i: keys for i, keys in expected.items() if keys} == rec.entities
+        found += sum(map(len, rec.entities.values()))
+    assert found > 50  # real news text: names like "Brian Nichols", "Fulton County"
 
 
 @pytest.fixture(scope="module")

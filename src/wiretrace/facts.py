@@ -386,9 +386,14 @@ def dates_agree(x: When, y: When) -> bool | None:
 # --- entities ----------------------------------------------------------------------------------------
 
 
+_TOKEN = re.compile(r"[\w’'.-]+")
+_TRAILING = STOPWORDS | _ENTITY_JOIN  # words an entity does not end with
+
+
 def _entities(text: str, offset: int) -> list[Mention]:
-    toks = list(re.finditer(r"[\w’'.-]+", text))
+    toks = list(_TOKEN.finditer(text))
     out: list[Mention] = []
+    first = _first_word_start(text)
     i = 0
     while i < len(toks):
         t = toks[i].group(0)
@@ -416,14 +421,14 @@ def _entities(text: str, offset: int) -> list[Mention]:
         # Drop a leading sentence-initial common word ("The", "During", "Analysts").
         while (
             span_toks
-            and span_toks[0].start() == _first_word_start(text)
+            and span_toks[0].start() == first
             and (
                 span_toks[0].group(0).lower() in STOPWORDS
                 or (len(span_toks) == 1 and not _known(span_toks[0].group(0)))
             )
         ):
             span_toks = span_toks[1:]
-        while span_toks and span_toks[-1].group(0).lower() in STOPWORDS | _ENTITY_JOIN:
+        while span_toks and span_toks[-1].group(0).lower() in _TRAILING:
             span_toks = span_toks[:-1]
         if len(span_toks) == 1 and _is_calendar_word(span_toks[0].group(0)):
             span_toks = []
@@ -453,11 +458,11 @@ def _known(word: str) -> bool:
 
 def entity_key(surface: str) -> frozenset[str]:
     """The name words of an entity, lower-cased, possessives and titles dropped, demonyms mapped to places."""
-    words = [w for w in re.findall(r"[^\W_]+", surface.lower()) if w not in ("s",)]
-    joined = " ".join(words)
-    for demonym, place in DEMONYMS.items():
-        if joined == demonym or joined.startswith(demonym + " "):
-            words = place.split() + words[len(demonym.split()) :]
+    words = [w for w in WORD.findall(surface.lower()) if w != "s"]
+    for size in (2, 1):  # a demonym of two words ("South Korean") before one of its words
+        place = DEMONYMS.get(" ".join(words[:size])) if len(words) >= size else None
+        if place is not None:
+            words = place.split() + words[size:]
             break
     return frozenset(w for w in words if w not in _TITLE_WORDS and w not in STOPWORDS)
 

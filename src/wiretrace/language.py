@@ -46,21 +46,24 @@ _SCRIPTS = {
     "TAMIL": "ta",
 }
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_NON_ASCII_LETTER = re.compile(r"[^\W\d_a-zA-Z]", re.UNICODE)
 
 
 def detect_language(text: str) -> str:
     """ISO 639-1 code of the text's language, or "und" when there is too little text to tell."""
     sample = text[:5000]
-    letters = [c for c in sample if c.isalpha()]
-    if len(letters) < 12:
+    found = _WORD.findall(sample.lower())
+    if sum(map(len, found)) < 12:
         return "und"
-    scripts = Counter("LATIN" if c.isascii() else _script(c) for c in letters[:2000])
-    script, count = scripts.most_common(1)[0]
-    if script != "LATIN" and count > 0.5 * sum(scripts.values()):
-        if script == "CJK" and (scripts["HIRAGANA"] or scripts["KATAKANA"]):
-            return "ja"
-        return _SCRIPTS.get(script, "und")
-    words = Counter(w.lower() for w in _WORD.findall(sample))
+    foreign = _NON_ASCII_LETTER.findall(sample)  # usually none or a few accented letters
+    if len(foreign) > 6:  # enough for another writing system to be the majority of a short text
+        scripts = Counter(_script(c) for c in foreign[:2000])
+        script, count = scripts.most_common(1)[0]
+        if script != "LATIN" and count > 0.5 * min(2000, sum(map(len, found))):
+            if script == "CJK" and (scripts["HIRAGANA"] or scripts["KATAKANA"]):
+                return "ja"
+            return _SCRIPTS.get(script, "und")
+    words = Counter(found)
     scores = {lang: sum(words[w] for w in profile) for lang, profile in _PROFILES.items()}
     lang, best = max(scores.items(), key=lambda kv: kv[1])
     total = sum(words.values())

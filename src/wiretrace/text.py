@@ -26,17 +26,33 @@ def words(text: str, offset: int = 0) -> list[tuple[int, int, str]]:
     return [(m.start() + offset, m.end() + offset, m.group(0)) for m in WORD.finditer(text)]
 
 
+_CONTENT: dict[str, str] = {}  # lower-cased word -> its content stem, or "" for a function word
+
+
+def _content_stem(w: str) -> str:
+    if w in STOPWORDS or (len(w) == 1 and not w.isdigit()):
+        out = ""
+    else:
+        out = stem(_PLACE_OF.get(w, w))
+    if len(_CONTENT) > 500_000:  # bounded: a long-running process sees unbounded vocabulary
+        _CONTENT.clear()
+    _CONTENT[w] = out
+    return out
+
+
 def content_stems(text: str) -> tuple[str, ...]:
     """Stems of the words that carry content (no stopwords), in order, numbers kept as written."""
+    get = _CONTENT.get
     out = []
-    for m in WORD.finditer(text.lower()):
-        w = m.group(0)
-        if w in STOPWORDS or (len(w) == 1 and not w.isdigit()):
-            continue
-        out.append(stem(_PLACE_OF.get(w, w)))
+    for w in WORD.findall(text.lower()):
+        s = get(w)
+        if s is None:
+            s = _content_stem(w)
+        if s:
+            out.append(s)
     return tuple(out)
 
 
 def squash(text: str) -> str:
     """Lower-cased words joined by single spaces: equality up to whitespace, punctuation and case."""
-    return " ".join(m.group(0) for m in WORD.finditer(text.lower()))
+    return " ".join(WORD.findall(text.lower()))

@@ -23,7 +23,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..lexicon import STOPWORDS
+from ..facts import _entities
+from ..lexicon import DEMONYMS, STOPWORDS
 from ..model import Article, Document, Facts, Mention, Sentence
 from ..prepare import prepare
 from ..segment import line_spans
@@ -37,6 +38,29 @@ _CHUNK = re.compile(r"[ \t\n\r\x0b\x0c]+")  # characters every BERT pre-tokenize
 _MAGIC = b"WTR2"
 # Two capitalised words in a row (overlapping pairs: "Superior Court Judge James Bodiford" gives four).
 _NAME_PAIR = re.compile(r"(?=\b([A-Z][\w'’.-]*[a-z][\w'’.-]*)\s+([A-Z][\w'’.-]*[a-z][\w'’.-]*)\b)")
+
+# What every name of two or more words contains (``facts._entities``): capitalised tokens next to each other
+# or joined by "of", "de", ..., or one capitalised token of two words joined by a hyphen, apostrophe or
+# point ("Jean-Pierre", "Al-Qaeda"). Sentences without it are skipped: entity extraction is the costliest
+# part of a same-event check.
+_MULTIWORD_NAME = re.compile(
+    r"[A-Z][\w’'.-]*\s+(?:(?i:of|the|de|du|van|von|al|bin|la|del|for)\s+)?[A-Z]"
+    r"|[A-Z][\w’'.-]*?\w[’'.-]+\w\w"
+    # ... or a demonym of a place of two words ("American": United States)
+    + "".join(f"|\\b{re.escape(d.title())}\\b" for d, place in DEMONYMS.items() if " " in place)
+)
+
+
+def is_specific(key: object) -> bool:
+    """An entity key of two or more words longer than one letter ("Brian Nichols", not "Nichols")."""
+    return isinstance(key, frozenset) and sum(len(w) > 1 for w in key) >= 2
+
+
+def sentence_entities(text: str) -> list[str]:
+    """The specific names (``is_specific``) of one sentence, each its sorted key words joined by spaces."""
+    if not _MULTIWORD_NAME.search(text):
+        return []
+    return sorted({" ".join(sorted(m.value)) for m in _entities(text, 0) if is_specific(m.value)})
 
 
 @dataclass(frozen=True)
@@ -216,10 +240,17 @@ def encode_record(
     vectors: np.ndarray,
     names: list[int] | tuple[int, ...] = (),
     lines: list[int] | None = None,
+    entities: dict[int, list[str]] | None = None,
 ) -> bytes:
     """A light Document as bytes: JSON head (kinds, reasons, quotation spans, line hashes, credits,
-    language, name-pair hashes), stems (one line a sentence), int32 spans and the int8 sentence vectors."""
+    language, name-pair hashes, specific names per story sentence), stems (one line a sentence), int32
+    spans and the int8 sentence vectors."""
+    if entities is None:
+        entities = {
+            s.i: keys for s in doc.sentences if s.kind == "body" and (keys := sentence_entities(s.text))
+        }
     head = {
+        "e": {str(i): keys for i, keys in entities.items()},
         "n": sorted(names),
         "k": [KINDS.index(s.kind) for s in doc.sentences],
         "r": {str(s.i): s.reason for s in doc.sentences if s.reason},
@@ -250,6 +281,7 @@ class Record:
     language: str
     tokens: tuple[tuple[str, ...], ...]
     names: frozenset[int]  # hashes of the capitalised word pairs of the story sentences
+    entities: dict[int, list[str]] | None  # specific names per story sentence (None: an older record)
     spans: np.ndarray  # (n, 2) int32
     vectors: np.ndarray  # (n, dim) int8
 
@@ -276,6 +308,7 @@ def decode_record(blob: bytes) -> Record:
         head["g"],
         tokens,
         frozenset(head.get("n", ())),
+        {int(i): keys for i, keys in head["e"].items()} if "e" in head else None,
         spans,
         vectors,
     )

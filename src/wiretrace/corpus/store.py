@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 import zlib
+from array import array
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +24,17 @@ from pathlib import Path
 import numpy as np
 
 SCHEMA_VERSION = "2"
+_LITTLE = sys.byteorder == "little"
+
+
+def _int32(numbers: list[int]) -> bytes:
+    """Little-endian int32 bytes of a list of article numbers (the postings blob format)."""
+    out = array("i", numbers)
+    if not _LITTLE:
+        out.byteswap()
+    return out.tobytes()
+
+
 POSTING_BLOCK = 4096  # article numbers per postings row
 
 SCHEMA = """
@@ -232,10 +245,14 @@ class Store:
         """Append article numbers (ascending) to the postings of each term."""
         rows = []
         for t, ns in sorted(postings.items()):
-            arr = np.asarray(ns, "<i4")
-            blocks = arr // POSTING_BLOCK
-            for b in np.unique(blocks).tolist():
-                rows.append((t, b, arr[blocks == b].tobytes()))
+            first, last = ns[0] // POSTING_BLOCK, ns[-1] // POSTING_BLOCK
+            if first == last:  # the common case: a batch's numbers are consecutive
+                rows.append((t, first, _int32(ns)))
+                continue
+            for b in range(first, last + 1):
+                part = [n for n in ns if n // POSTING_BLOCK == b]
+                if part:
+                    rows.append((t, b, _int32(part)))
         self.db.executemany(
             "INSERT INTO postings(term, block, articles) VALUES (?, ?, ?) ON CONFLICT(term, block)"
             " DO UPDATE SET articles = CAST(articles || excluded.articles AS BLOB)",

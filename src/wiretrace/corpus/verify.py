@@ -35,7 +35,6 @@ import numpy as np
 from .. import align
 from ..compare import compare_documents
 from ..diff import link_labels
-from ..facts import _entities
 from ..model import Article, Document, Relation
 from ..prepare import prepare
 from ..relation import (
@@ -49,9 +48,16 @@ from ..relation import (
     findings,
 )
 from ..segment import line_spans
-from ..text import content_stems
 from .candidates import idf
-from .fingerprint import Record, decode_record, dequantise, line_hash, record_document, term_hash
+from .fingerprint import (
+    Record,
+    decode_record,
+    dequantise,
+    line_hash,
+    record_document,
+    sentence_entities,
+    term_hash,
+)
 
 PREFILTER = UNRELATED_BELOW
 DERIVATION = ("copy", "rewrite")
@@ -105,39 +111,10 @@ def source_first(x: dict, y: dict) -> tuple[dict, dict]:
     return (x, y) if key(x) <= key(y) else (y, x)
 
 
-def specific_entities_of(doc: Document) -> set[frozenset[str]]:
-    """Entity keys of two or more name words in the story sentences (as the full facts stage finds them)."""
-    out = set()
-    for s in doc.sentences:
-        if s.kind != "body":
-            continue
-        for m in _entities(s.text, s.start):
-            if isinstance(m.value, frozenset) and sum(len(w) > 1 for w in m.value) >= 2:
-                out.add(m.value)
-    return out
-
-
-def specific_entities(doc: Document) -> set[frozenset[str]]:
-    """Entity keys of two or more name words, from a fully prepared Document's facts."""
-    return {
-        m.value
-        for i, s in enumerate(doc.sentences)
-        if s.kind == "body"
-        for m in doc.facts[i].entities
-        if isinstance(m.value, frozenset) and sum(len(w) > 1 for w in m.value) >= 2
-    }
-
-
-def vocabulary_overlap(x: dict, y: dict, bx: frozenset[int], by: frozenset[int]) -> float:
-    """Shared content-stem share of the smaller text, from raw rows (kept for callers of the old API)."""
-
-    def stems(r: dict, bp: frozenset[int]) -> set[str]:
-        lines = (ln for ln in r["text"].splitlines() if not bp or line_hash(ln) not in bp)
-        return set(content_stems("\n".join(lines)))
-
-    sx, sy = stems(x, bx), stems(y, by)
-    small, big = (sx, sy) if len(sx) <= len(sy) else (sy, sx)
-    return len(small & big) / len(small) if small else 0.0
+def specific_entities_of(doc: Document) -> set[str]:
+    """Names of two or more words in the story sentences (as the full facts stage finds them), each as
+    its sorted key words joined by spaces."""
+    return {k for s in doc.sentences if s.kind == "body" for k in sentence_entities(s.text)}
 
 
 def relate(da: Document, db: Document, va: np.ndarray, vb: np.ndarray):
@@ -149,17 +126,6 @@ def relate(da: Document, db: Document, va: np.ndarray, vb: np.ndarray):
     a_lab = link_labels(db, da, forward.transpose(da, db))
     b_cov, a_cov = coverage(db, b_lab), coverage(da, a_lab)
     return decide_relation(da, db, b_cov, a_cov), b_cov, a_cov, b_lab, a_lab
-
-
-def body_count(doc: Document) -> int:
-    return sum(s.kind == "body" for s in doc.sentences)
-
-
-def is_brief(da: Document, db: Document, vocab: float) -> bool:
-    """The engine's brief test (``relation.decide_relation``): a text of one or two story sentences, a
-    third or less the length of the other, sharing at least ``BRIEF_VOCAB`` of its vocabulary."""
-    short, long_ = sorted((body_count(da), body_count(db)))
-    return 0 < short <= BRIEF_SENTENCES and long_ >= 3 * short and vocab >= BRIEF_VOCAB
 
 
 class Item:
@@ -193,7 +159,7 @@ class Item:
         )
         self.body = sum(kind == "body" and not gone for kind, gone in zip(rec.kinds, marked, strict=True))
         self.names = rec.names
-        self.entities: set[frozenset[str]] | None = None
+        self.entities: set[str] | None = None
         self.weights: dict[str, float] | None = None  # stem -> idf^2
         self._doc: Document | None = None
         self._vectors: np.ndarray | None = None
@@ -204,6 +170,22 @@ class Item:
         if self._doc is None:
             self._doc = record_document(self.rec, article_from_row(self.row), self.boilerplate)
         return self._doc
+
+    def specific_entities(self) -> set[str]:
+        """``specific_entities_of(self.doc)``, from the record when ingest stored them (site boilerplate
+        left out), else extracted from the text."""
+        if self.entities is None:
+            if self.rec.entities is None:
+                self.entities = specific_entities_of(self.doc)
+            else:
+                rec, site = self.rec, self.boilerplate
+                self.entities = {
+                    k
+                    for i, keys in rec.entities.items()
+                    if rec.kinds[i] == "body" and not (site and rec.lines[i] in site)
+                    for k in keys
+                }
+        return self.entities
 
     @property
     def vectors(self) -> np.ndarray:
@@ -331,10 +313,7 @@ class Verifier:
     def _shared_names(self, a: Item, b: Item) -> list[str]:
         if not a.names & b.names:  # a shared name of two words is a shared capitalised pair, nearly always
             return []
-        for it in (a, b):
-            if it.entities is None:
-                it.entities = specific_entities_of(it.doc)
-        return sorted(" ".join(sorted(k)) for k in a.entities & b.entities)
+        return sorted(a.specific_entities() & b.specific_entities())
 
     def _result(self, a: Item, b: Item, rel, b_cov, a_cov, direction, evidence: dict) -> dict:
         known = direction is not None and direction.original == "a"
