@@ -66,6 +66,44 @@ _CAPTION = re.compile(
     r"\bap photo\b|\(photo\b)",
     re.IGNORECASE,
 )
+# Words one of the alternatives of each pattern needs (lower case): a line with none of them cannot match,
+# and looking for a few words is much cheaper than trying every alternative at every position.
+_PROMPT_HINTS = (
+    "subscribe", "sign up", "follow us", "share", "send this", "click here", "download", "join our",
+    "like us", "leave a", "comment", "rights reserved", "newsletter",
+)  # fmt: skip
+_CAPTION_HINTS = ("photo", "image", "picture", "caption", "video", "(", "getty", "/")
+_CREDIT_HINTS = ("copyright", "©", "(c)", "contributed to this report", "reporting by")
+_WIRE_ENDINGS = tuple(n.lower() for n in _WIRE_NAMES)
+_TAIL = 80  # characters from the end that hold a trailing wire credit (wire names are short)
+
+
+def _has(lower: str, hints: tuple[str, ...]) -> bool:
+    return any(h in lower for h in hints)
+
+
+def _ends_with_wire(text: str) -> bool:
+    """Whether the text ends with a wire name, perhaps followed by ")" (what a trailing credit needs)."""
+    return text[-_TAIL:].rstrip().removesuffix(")").rstrip().lower().endswith(_WIRE_ENDINGS)
+
+
+def _is_credit_line(line: str, lower: str) -> bool:
+    if not (_has(lower, _CREDIT_HINTS) or _ends_with_wire(line)):
+        return False
+    return _CREDIT_LINE.match(line) is not None
+
+
+def _suffix(text: str, start: int, end: int) -> re.Match[str] | None:
+    """``_SUFFIX`` searched in the line's last characters first (where a trailing credit sits)."""
+    if not _ends_with_wire(text[max(start, end - _TAIL) : end]):
+        return None
+    window = max(start, end - _TAIL)
+    m = _SUFFIX.search(text, window, end)
+    if m is not None and m.start() == window > start:  # the spaces before it may reach further back
+        m = _SUFFIX.search(text, start, end)
+    return m
+
+
 _BYLINE = re.compile(r"^by\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:,|and)\s*.*)?$", re.IGNORECASE)
 
 
@@ -79,8 +117,8 @@ def looks_like_title(line: str) -> bool:
     return (
         0 < len(words) <= 25
         and not line.rstrip().endswith((".", ",", ";", ":"))
-        and not _CAPTION.search(line)
-        and not _SUFFIX.search(line)
+        and not (_has(line.lower(), _CAPTION_HINTS) and _CAPTION.search(line))
+        and not _suffix(line, 0, len(line))
     )
 
 
@@ -96,13 +134,14 @@ def classify_line(line: str, title: str | None) -> tuple[str, str | None]:
     if _RELATED.match(line):
         return "boilerplate", "related link"
     words = len(line.split())
-    if words <= 30 and _PROMPT.search(line):
+    lower = line.lower()
+    if words <= 30 and _has(lower, _PROMPT_HINTS) and _PROMPT.search(line):
         return "boilerplate", "prompt"
-    if _CREDIT_LINE.match(line):
+    if _is_credit_line(line, lower):
         return "boilerplate", "credit line"
     if words <= 6 and _BYLINE.match(line):
         return "boilerplate", "byline"
-    if words <= 40 and _CAPTION.search(line):
+    if words <= 40 and _has(lower, _CAPTION_HINTS) and _CAPTION.search(line):
         return "boilerplate", "caption"
     if title and squash(line) == squash(title):
         return "headline", None
@@ -143,7 +182,7 @@ def clean(text: str, title: str | None = None) -> tuple[list[Block], list[str]]:
                 credits.append(canonical_wire(m.group("wire")))
                 blocks.append(Block(start, start + m.end(), "boilerplate", "dateline"))
                 body_start = start + m.end()
-        m = _SUFFIX.search(text, body_start, end)
+        m = _suffix(text, body_start, end)
         suffix = None
         if m and m.start() > body_start:
             credits.append(canonical_wire(m.group("w1") or m.group("w2")))
