@@ -42,15 +42,11 @@ def _content_stem(w: str) -> str:
 
 def content_stems(text: str) -> tuple[str, ...]:
     """Stems of the words that carry content (no stopwords), in order, numbers kept as written."""
-    get = _CONTENT.get
-    out = []
-    for w in WORD.findall(text.lower()):
-        s = get(w)
-        if s is None:
-            s = _content_stem(w)
-        if s:
-            out.append(s)
-    return tuple(out)
+    found = WORD.findall(text.lower())
+    stems = list(map(_CONTENT.get, found))  # news vocabulary repeats: nearly every word is cached
+    if None in stems:
+        stems = [_content_stem(w) if s is None else s for w, s in zip(found, stems, strict=True)]
+    return tuple(filter(None, stems))
 
 
 def squash(text: str) -> str:

@@ -57,6 +57,7 @@ from .verify import (
 BATCH = 256  # new articles per ingest transaction
 VERIFY_BATCH = 1024  # pairs per verify transaction
 POOL_CHUNK = 32  # pairs per task sent to a worker
+SCORE_BATCH = 64  # queries scored together (their postings and score arrays held at once)
 INFLIGHT = 2  # ingest batches being analysed while the main process commits the previous one
 AUTO_DIFFS = 100  # add(diffs=None) computes the full diffs at index time when a run adds at most this many
 SITE_MIN_ARTICLES = 3  # a line repeated on at least this many of a site's articles ...
@@ -306,23 +307,45 @@ class Corpus:
                     if article.source
                 ]
             )
-            size = max(max(numbers) + 1, len(before[0]))
-            kw, kn = np.zeros(size, np.float32), np.zeros(size, np.uint8)
-            kw[: len(before[0])], kn[: len(before[1])] = before
-            kw[np.asarray(numbers)] = key_w
-            kn[np.asarray(numbers)] = np.minimum(key_n, 255)
+            kw, kn = before
+            if max(numbers) >= len(kw):  # grown geometrically: appending a batch is not a copy of all
+                size = max(max(numbers) + 1, 2 * len(kw))
+                kw, kn = np.zeros(size, np.float32), np.zeros(size, np.uint8)
+                kw[: len(before[0])], kn[: len(before[1])] = before
             self._kw = (kw, kn)
             try:
-                kdf = {k: known.get(k, (0, 0))[1] + len(v) for k, v in batch_postings.items()}
+                kw[np.asarray(numbers)] = key_w
+                kn[np.asarray(numbers)] = np.minimum(key_n, 255)
+                # Articles indexed under each key: earlier batches' (every term of the batch was read)
+                # plus this batch's own.
+                kdf = {k: c[1] for k, c in known.items() if c[1]}
+                for k, v in batch_postings.items():
+                    kdf[k] = kdf.get(k, 0) + len(v)
                 looked = [cand.lookup_mask(keys, kdf) for keys in chosen]
-                wanted = {k for keys, m in zip(chosen, looked, strict=True) for k in keys[m].tolist()}
-                postings = store.postings(wanted)  # this batch's postings are in the file already
-                scored = cand.score_queries(
-                    chosen, weights, indexed, named, numbers, postings, lambda ns: (kw[ns], kn[ns]), looked
-                )
-                report.candidates += store.add_candidates(cand.pairs_of(numbers, scored))
+                pairs: dict[tuple[int, int], set[str]] = {}
+                for i in range(0, len(numbers), SCORE_BATCH):  # bounded working memory
+                    part = slice(i, i + SCORE_BATCH)
+                    wanted = {
+                        k
+                        for keys, m in zip(chosen[part], looked[part], strict=True)
+                        for k in keys[m].tolist()
+                    }
+                    postings = store.postings(wanted)  # this batch's postings are in the file already
+                    scored = cand.score_queries(
+                        chosen[part],
+                        weights[part],
+                        indexed[part],
+                        named[part],
+                        numbers[part],
+                        postings,
+                        lambda ns: (kw[ns], kn[ns]),
+                        looked[part],
+                    )
+                    pairs |= cand.pairs_of(numbers[part], scored)
+                report.candidates += store.add_candidates(pairs)
             except BaseException:
-                self._kw = before  # the transaction rolls back: forget the batch's key stats too
+                kw[np.asarray(numbers)], kn[np.asarray(numbers)] = 0, 0  # the transaction rolls back:
+                self._kw = before if kw is not before[0] else (kw, kn)  # forget the batch's key stats too
                 raise
         report.indexed += len(batch)
 

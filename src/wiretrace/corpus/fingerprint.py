@@ -20,6 +20,7 @@ import re
 import struct
 from bisect import bisect_right
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -279,11 +280,16 @@ class Record:
     lines: tuple[int, ...]
     credits: tuple[str, ...]
     language: str
-    tokens: tuple[tuple[str, ...], ...]
+    token_lines: tuple[str, ...]  # each sentence's stems, space-separated
     names: frozenset[int]  # hashes of the capitalised word pairs of the story sentences
     entities: dict[int, list[str]] | None  # specific names per story sentence (None: an older record)
     spans: np.ndarray  # (n, 2) int32
     vectors: np.ndarray  # (n, dim) int8
+
+    @cached_property
+    def tokens(self) -> tuple[tuple[str, ...], ...]:
+        """Each sentence's stems (split when first needed: the cheap relation tests read only the lines)."""
+        return tuple(tuple(line.split()) for line in self.token_lines)
 
 
 def decode_record(blob: bytes) -> Record:
@@ -298,7 +304,7 @@ def decode_record(blob: bytes) -> Record:
     spans = np.frombuffer(blob, np.int32, count=ls // 4, offset=pos).reshape(-1, 2)
     pos += ls
     vectors = np.frombuffer(blob, np.int8, count=n * dim, offset=pos).reshape(n, dim)
-    tokens = tuple(tuple(line.split()) for line in toks.split("\n")) if n else ()
+    lines = tuple(toks.split("\n")) if n else ()
     return Record(
         tuple(KINDS[k] for k in head["k"]),
         {int(i): r for i, r in head["r"].items()},
@@ -306,7 +312,7 @@ def decode_record(blob: bytes) -> Record:
         tuple(head["l"]),
         tuple(head["c"]),
         head["g"],
-        tokens,
+        lines,
         frozenset(head.get("n", ())),
         {int(i): keys for i, keys in head["e"].items()} if "e" in head else None,
         spans,

@@ -77,7 +77,8 @@ CREATE TABLE IF NOT EXISTS pairs(
 CREATE INDEX IF NOT EXISTS pairs_status ON pairs(status);
 CREATE TABLE IF NOT EXISTS sites(site TEXT PRIMARY KEY, articles INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS site_lines(site TEXT NOT NULL, line INTEGER NOT NULL, n INTEGER NOT NULL,
-    text TEXT, PRIMARY KEY(site, line)) WITHOUT ROWID;
+    text TEXT,                        -- the line, stored once it repeats (NULL while seen once)
+    PRIMARY KEY(site, line)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS stories(id TEXT PRIMARY KEY, size INTEGER NOT NULL, latest TEXT,
     data TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS story_members(article INTEGER PRIMARY KEY, story TEXT NOT NULL);
@@ -193,6 +194,15 @@ class Store:
                 out[row[0]] = dict(zip(cols, row, strict=True))
         return out
 
+    def texts(self, numbers: Iterable[int]) -> dict[int, str]:
+        numbers = sorted(set(numbers))
+        out: dict[int, str] = {}
+        for i in range(0, len(numbers), 500):
+            chunk = numbers[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(self.db.execute(f"SELECT n, text FROM articles WHERE n IN ({marks})", chunk))
+        return out
+
     def number_of(self, article_id: str) -> int | None:
         row = self.db.execute("SELECT n FROM articles WHERE id = ?", (article_id,)).fetchone()
         return int(row[0]) if row else None
@@ -283,17 +293,19 @@ class Store:
             counts[at] = np.fromiter((min(255, r[2]) for r in rows), np.uint8, len(rows))
         return weights, counts
 
-    def records(self, numbers: Iterable[int]) -> dict[int, tuple[dict, bytes]]:
-        """(article row with text, record blob) per article number."""
-        cols = (*ARTICLE_FIELDS, "text")
+    def records(self, numbers: Iterable[int], text: bool = True) -> dict[int, tuple[dict, bytes]]:
+        """(article row, record blob) per article number; the row holds the text, or only its length
+        (``text_len``) when ``text`` is False."""
+        cols = (*ARTICLE_FIELDS, "text" if text else "text_len")
+        select = ",".join("a." + c for c in ARTICLE_FIELDS) + (",a.text" if text else ",length(a.text)")
         out: dict[int, tuple[dict, bytes]] = {}
         numbers = sorted(set(numbers))
         for i in range(0, len(numbers), 500):
             chunk = numbers[i : i + 500]
             marks = ",".join("?" * len(chunk))
             sql = (
-                f"SELECT {','.join('a.' + c for c in cols)}, d.record FROM articles a JOIN docs d"
-                f" ON d.article = a.n WHERE a.n IN ({marks})"
+                f"SELECT {select}, d.record FROM articles a JOIN docs d ON d.article = a.n"
+                f" WHERE a.n IN ({marks})"
             )
             for row in self.db.execute(sql, chunk):
                 out[row[0]] = (dict(zip(cols, row[:-1], strict=True)), row[-1])
@@ -325,19 +337,12 @@ class Store:
             " DO UPDATE SET articles = articles + excluded.articles",
             sorted(sites.items()),
         )
+        # A line's text is kept once it repeats (only repeated lines can be boilerplate; most lines are
+        # story text seen once, and storing them all would double the article text on disk).
         self.db.executemany(
             "INSERT INTO site_lines VALUES (?, ?, ?, ?) ON CONFLICT(site, line)"
-            " DO UPDATE SET n = n + excluded.n",
-            ((site, h, c, text) for (site, h), (c, text) in sorted(lines.items())),
-        )
-
-    def add_site_lines(self, site: str, lines: Iterable[tuple[int, str]]) -> None:
-        self.db.execute(
-            "INSERT INTO sites VALUES (?, 1) ON CONFLICT(site) DO UPDATE SET articles = articles + 1", (site,)
-        )
-        self.db.executemany(
-            "INSERT INTO site_lines VALUES (?, ?, 1, ?) ON CONFLICT(site, line) DO UPDATE SET n = n + 1",
-            ((site, h, text) for h, text in lines),
+            " DO UPDATE SET n = n + excluded.n, text = coalesce(text, ?)",
+            ((site, h, c, text if c > 1 else None, text) for (site, h), (c, text) in sorted(lines.items())),
         )
 
     def site_boilerplate(self, site: str, min_articles: int, min_share: float) -> dict[int, str]:

@@ -2,16 +2,20 @@
 
 Pure functions over verified pairs. The engine judges each pair on its own; in a corpus a derived text
 meets many texts that could be its source, so the derivation edges are first chosen per derived text
-(``select_sources``), with ``explains`` (the idf^2-weighted share of the derived text's vocabulary the
-source holds, from corpus document frequencies) as the measure:
+(``select_sources``). Two measures from corpus statistics weigh a source: ``explains`` (the idf^2-weighted
+share of the derived text's vocabulary the source holds) and ``support`` (that plus the two texts' TF-IDF
+cosine: containment alone cannot tell a summary's source, which is about what the summary says, from a
+topical neighbour that mentions the same words in passing).
 
 1. a *brief* edge (the engine's brief rule: one or two sentences against a text three times longer,
    a quarter of the vocabulary shared) is kept only when the source explains at least ``BRIEF_GATE``
    of the brief: sharing common words with a long article is not derivation;
 2. A -> D is dropped when another source C of D is also a source of A and explains D about as well
    (within ``UPSTREAM_MARGIN``): siblings share wording through their common source, not each other;
-3. of the remaining sources of D, those that explain it clearly less than the best one (by more than
-   ``COMPETE_MARGIN``) are dropped: a summary of one article is not also derived from its neighbours.
+3. a derived text has one source: of the remaining sources of D only the best supported is kept, and
+   none when another one is supported within ``AMBIGUOUS`` of it: when two independent texts explain D
+   equally well, the evidence does not say which one it came from (a text reprinted several times is
+   one source: its copies derive from each other and step 2 has already left one of them).
 
 A story is then a connected component over the kept derivation edges and the same_event edges (which
 join a story but are no derivation). Inside a story the derivation graph is made a DAG (strongest edges
@@ -27,8 +31,12 @@ from collections.abc import Callable, Iterator
 
 DERIVATION = ("copy", "rewrite")
 BRIEF_GATE = 0.3
-UPSTREAM_MARGIN = 0.3
-COMPETE_MARGIN = 0.05
+# A sibling often explains D better than the long common source does (two summaries of one article pick
+# the same few facts), so the margin is wide; a text copied from a derived text (a chain) shares far more
+# with it than with the original.
+UPSTREAM_MARGIN = 0.5
+# Support (explains + cosine, each 0..1) within which two independent sources of one text are a tie.
+AMBIGUOUS = 0.03
 
 
 def _strength(e: dict) -> float:
@@ -40,6 +48,12 @@ def explains(e: dict) -> float:
     share from the alignment)."""
     value = (e.get("evidence") or {}).get("explained")
     return float(value) if value is not None else _strength(e)
+
+
+def support(e: dict) -> float:
+    """How well the edge's source accounts for its derived text: ``explains`` plus the TF-IDF cosine of the
+    two texts (``cosine`` evidence; absent in indexes made before it was recorded, then 0 for every edge)."""
+    return explains(e) + float((e.get("evidence") or {}).get("cosine") or 0.0)
 
 
 def _flip(e: dict) -> dict:
@@ -106,12 +120,15 @@ def select_sources(edges: list[dict]) -> tuple[list[dict], list[dict]]:
                 dropped.append({**e, "dropped": "shared upstream", "shared_upstream": min(upstream)})
             else:
                 survivors.append(e)
-        best = max((explains(e) for e in survivors), default=0.0)
-        for e in survivors:
-            if explains(e) >= best - COMPETE_MARGIN:
-                kept.append(e)
-            else:
-                dropped.append({**e, "dropped": "a better source"})
+        if not survivors:
+            continue
+        survivors.sort(key=lambda e: (-support(e), e["src"]))
+        best = survivors[0]
+        if len(survivors) > 1 and support(survivors[1]) > support(best) - AMBIGUOUS:
+            dropped.extend({**e, "dropped": "ambiguous source"} for e in survivors)
+            continue
+        kept.append(best)
+        dropped.extend({**e, "dropped": "a better source"} for e in survivors[1:])
     return kept, dropped
 
 
@@ -310,6 +327,7 @@ def _edge(e: dict, info: dict) -> dict:
         "added": e.get("added"),
         "shared_entities": (e.get("evidence") or {}).get("shared_entities", []),
         "explained": (e.get("evidence") or {}).get("explained"),
+        "cosine": (e.get("evidence") or {}).get("cosine"),
         "brief": bool((e.get("evidence") or {}).get("brief")),
     }
 

@@ -15,7 +15,8 @@ Direction and credit come from cheap evidence: the engine's ``decide_direction``
 (claimed dates, wire credits, page furniture, containment; the fact flags of the full diff are not
 there yet) and its ``findings`` (credited syndication / uncredited reuse). Each kept pair also records
 ``explained``: the idf^2-weighted share of the derived text's vocabulary that the source holds (corpus
-document frequencies), which the story builder uses to choose between competing sources.
+document frequencies), and ``cosine``: the two texts' TF-IDF cosine (how central the shared words are to
+both); the story builder weighs the two to choose between competing sources.
 
 Stage 2 (``diff_pair``, lazily: ``Corpus.pair``, ``show``, ``search``, ``index --diffs``): the full
 ``compare_documents`` with the source as ``a``, swapped when the engine names the other side the
@@ -25,8 +26,9 @@ credit.
 
 from __future__ import annotations
 
+import math
 import os
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import replace
 from datetime import date
 
@@ -106,7 +108,8 @@ def source_first(x: dict, y: dict) -> tuple[dict, dict]:
     text, then the earlier indexed."""
 
     def key(r: dict) -> tuple:
-        return (r.get("published") or "9999", r.get("first_seen") or "9999", -len(r["text"]), r["n"])
+        size = len(r["text"]) if "text" in r else r["text_len"]
+        return (r.get("published") or "9999", r.get("first_seen") or "9999", -size, r["n"])
 
     return (x, y) if key(x) <= key(y) else (y, x)
 
@@ -147,17 +150,12 @@ class Item:
 
     def __init__(self, row: dict, rec: Record, boilerplate: frozenset[int]) -> None:
         self.row, self.rec, self.boilerplate = row, rec, boilerplate
-        marked = [
-            kind == "body" and bool(boilerplate) and line in boilerplate
+        kept = [  # sentences of the story: not boilerplate, not on a line the site repeats
+            kind == "headline" or (kind == "body" and not (boilerplate and line in boilerplate))
             for kind, line in zip(rec.kinds, rec.lines, strict=True)
         ]
-        self.stems = frozenset(
-            t
-            for kind, gone, toks in zip(rec.kinds, marked, rec.tokens, strict=True)
-            if kind != "boilerplate" and not gone
-            for t in toks
-        )
-        self.body = sum(kind == "body" and not gone for kind, gone in zip(rec.kinds, marked, strict=True))
+        self.stems = frozenset(" ".join(t for t, k in zip(rec.token_lines, kept, strict=True) if k).split())
+        self.body = sum(k and kind == "body" for kind, k in zip(rec.kinds, kept, strict=True))
         self.names = rec.names
         self.entities: set[str] | None = None
         self.weights: dict[str, float] | None = None  # stem -> idf^2
@@ -233,9 +231,15 @@ class Verifier:
             )
         return self.boilerplate[site]
 
-    def load(self, numbers: list[int]) -> None:
+    def load(self, numbers: list[int], text: bool = True) -> None:
+        """Decode the records of ``numbers`` not in the cache; ``text=False`` leaves the texts in the file
+        until an alignment needs them (``with_text``): most pairs are settled from the records alone."""
         missing = [n for n in dict.fromkeys(numbers) if n not in self.items]
-        for n, (row, blob) in self.store.records(missing).items():
+        if not missing:
+            for n in numbers:
+                self.items.move_to_end(n)
+            return
+        for n, (row, blob) in self.store.records(missing, text=text).items():
             self.items[n] = Item(row, decode_record(blob), self.site_lines(row.get("source")))
         for n in numbers:
             if n in self.items:
@@ -259,9 +263,39 @@ class Verifier:
         total = sum(w.values())
         return round(sum(w[t] for t in dst.stems & src.stems) / total, 3) if total else 0.0
 
+    def cosine(self, x: Item, y: Item) -> float:
+        """TF-IDF cosine of the two texts (log term frequency, corpus idf). ``explained`` says how much of
+        the derived text the source holds; this says how central the shared words are to both texts: a
+        summary reuses what its source is about, a topical neighbour shares words it mentions in passing."""
+        vx, vy = self._tfidf(x), self._tfidf(y)
+        if len(vx) > len(vy):
+            vx, vy = vy, vx
+        return round(sum(w * vy.get(t, 0.0) for t, w in vx.items()), 3)
+
+    def _tfidf(self, item: Item) -> dict[str, float]:
+        w = self.weights(item)  # idf^2 of the item's story stems
+        tf = Counter(
+            t
+            for kind, toks in zip(item.rec.kinds, item.rec.tokens, strict=True)
+            if kind != "boilerplate"
+            for t in toks
+            if t in w
+        )
+        vec = {t: (1.0 + math.log(c)) * math.sqrt(w[t]) for t, c in tf.items()}
+        norm = math.sqrt(sum(v * v for v in vec.values()))
+        return {t: v / norm for t, v in vec.items()} if norm else {}
+
+    def with_text(self, *items: Item) -> None:
+        """Read the texts of items loaded without them (their Documents need them)."""
+        need = [it for it in items if "text" not in it.row]
+        if need:
+            texts = self.store.texts(it.row["n"] for it in need)
+            for it in need:
+                it.row["text"] = texts[it.row["n"]]
+
     def relate_pairs(self, pairs: list[tuple[int, int]]) -> list[tuple[int, int, dict | None]]:
         """Many pairs (their articles loaded in one read)."""
-        self.load([n for pair in pairs for n in pair])
+        self.load([n for pair in pairs for n in pair], text=False)
         return [(lo, hi, self.relate_pair(lo, hi)) for lo, hi in pairs]
 
     def relate_pair(self, lo: int, hi: int) -> dict | None:
@@ -291,6 +325,7 @@ class Verifier:
                 a, b, rel, None, None, None, {"shared_entities": shared[:20], "vocab": round(vocab, 3)}
             )
         shared: list[str] = []
+        self.with_text(a, b)
         rel, b_cov, a_cov, b_lab, a_lab = relate(a.doc, b.doc, a.vectors, b.vectors)
         if rel.type == "unrelated":
             return None
@@ -305,7 +340,12 @@ class Verifier:
         if direction.original == "b":
             a, b, b_cov, a_cov = b, a, a_cov, b_cov
             direction = replace(direction, original="a")
-        evidence = {"brief": brief, "explained": self.explained(b, a), "vocab": round(vocab, 3)}
+        evidence = {
+            "brief": brief,
+            "explained": self.explained(b, a),
+            "cosine": self.cosine(a, b),
+            "vocab": round(vocab, 3),
+        }
         if direction.original != "a":  # the story builder may orient it by dates: keep the other way too
             evidence["explained_reverse"] = self.explained(a, b)
         return self._result(a, b, rel, b_cov, a_cov, direction, evidence)
@@ -313,6 +353,8 @@ class Verifier:
     def _shared_names(self, a: Item, b: Item) -> list[str]:
         if not a.names & b.names:  # a shared name of two words is a shared capitalised pair, nearly always
             return []
+        if a.rec.entities is None or b.rec.entities is None:  # records of an older index: from the text
+            self.with_text(a, b)
         return sorted(a.specific_entities() & b.specific_entities())
 
     def _result(self, a: Item, b: Item, rel, b_cov, a_cov, direction, evidence: dict) -> dict:
