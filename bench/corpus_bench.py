@@ -379,7 +379,8 @@ def run_quality(args: argparse.Namespace) -> list[str]:
 
 
 def sentence_pool() -> tuple[list[str], dict[str, str]]:
-    """Real sentences (MSRP sentence file, FRANK article sentences) and MSRP paraphrase partners."""
+    """Real news sentences (the MSRP sentence file, FRANK and ECB+ articles, the news genre of STS
+    Benchmark) and MSRP paraphrase partners."""
     root = ds.data_root()
     with (root / "msrp" / "msr_paraphrase_data.txt").open(encoding="utf-8-sig") as fh:
         rows = [line.rstrip("\n").split("\t") for line in fh][1:]
@@ -391,6 +392,14 @@ def sentence_pool() -> tuple[list[str], dict[str, str]]:
             partner.setdefault(p.b, p.a)
     for doc in ds._frank_articles(root).values():
         sentences.extend(line.strip() for line in doc["article_lines"] if len(line.split()) >= 6)
+    for doc in ds.ecbplus_documents(root):  # news sentences, one a line (the first line is the URL)
+        sentences.extend(line.strip() for line in doc.text.splitlines()[1:] if len(line.split()) >= 6)
+    for name in ("sts-train.csv", "sts-dev.csv"):  # the news genre of STS Benchmark
+        with (root / "stsbenchmark" / name).open(encoding="utf-8") as fh:
+            for row in fh:
+                cols = row.rstrip("\n").split("\t")
+                if len(cols) >= 7 and cols[0] == "main-news":
+                    sentences.extend(c.strip() for c in cols[5:7] if len(c.split()) >= 6)
     return sorted(set(sentences)), partner
 
 
@@ -439,6 +448,19 @@ def synthetic_corpus(n: int, seed: int = 5, planted: float = 0.1) -> tuple[list[
     return records, truth
 
 
+PHASES = ("ingest", "verify", "stories")
+
+
+def sentence_reuse(records: list[dict]) -> float:
+    """Mean number of base articles holding each distinct sentence they use."""
+    counts: dict[str, int] = defaultdict(int)
+    for r in records:
+        if r["id"].startswith("base-"):
+            for line in set(r["text"].split("\n")):
+                counts[line] += 1
+    return sum(counts.values()) / max(1, len(counts))
+
+
 def _status_kb(field: str) -> int:
     """A field of /proc/self/status in kB (VmRSS: now, VmHWM: peak)."""
     with open("/proc/self/status") as fh:
@@ -448,9 +470,20 @@ def _status_kb(field: str) -> int:
     return 0
 
 
+def _reset_peak() -> bool:
+    """Start a new VmHWM (peak RSS) measurement for this process (Linux: clear_refs 5)."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
 def index_child(source: Path, db: Path, workers: int | None) -> dict:
     """The indexing process of a throughput run: index one JSONL file from disk into ``db``, nothing else,
-    and report times and memory (run as a subprocess, so the benchmark's own data is not counted)."""
+    and report times and memory per phase (run as a subprocess, so the benchmark's own data is not
+    counted). RAM an indexed article costs is the growth of the resident set from the first tenth of
+    ingest to its end (what stays in memory as the corpus grows); peaks are reported per phase."""
     from wiretrace import Corpus
 
     corpus = Corpus(db, workers=workers)
@@ -459,15 +492,21 @@ def index_child(source: Path, db: Path, workers: int | None) -> dict:
     mark: dict[str, int] = {}
 
     def progress(stage: str, done: int, _total: int | None) -> None:
-        if stage == "ingest" and done >= total // 10 and "hwm" not in mark:
-            mark["hwm"], mark["at"] = _status_kb("VmHWM"), done
+        if stage == "ingest" and done >= total // 10 and "rss" not in mark:
+            mark["rss"], mark["at"] = _status_kb("VmRSS"), done
 
     t = time.perf_counter()
     report = corpus.add([source], progress=progress, verify=False, diffs=False)
     t_ingest = time.perf_counter() - t
+    peaks = {"ingest": _status_kb("VmHWM")}
+    rss_ingested = _status_kb("VmRSS")
+    resettable = _reset_peak()
     corpus.verify_pending(report)
     t_verify = time.perf_counter() - t - t_ingest
+    peaks["verify"] = _status_kb("VmHWM")
+    _reset_peak()
     report.stories = corpus.rebuild_stories()
+    peaks["stories"] = _status_kb("VmHWM")
     secs = time.perf_counter() - t
     corpus.close()
     return {
@@ -481,8 +520,10 @@ def index_child(source: Path, db: Path, workers: int | None) -> dict:
         "edges": report.edges,
         "stories": report.stories,
         "rss_start_kb": rss0,
-        "rss_peak_kb": _status_kb("VmHWM"),
-        "hwm_early_kb": mark.get("hwm", rss0),
+        "rss_peak_kb": max(peaks.values()) if resettable else peaks["stories"],
+        "peaks_kb": peaks if resettable else None,
+        "rss_early_kb": mark.get("rss", rss0),
+        "rss_ingested_kb": rss_ingested,
         "early_articles": mark.get("at", 0),
         "workers_peak_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
     }
@@ -497,14 +538,15 @@ def run_throughput(sizes: list[int], workers: int | None) -> list[str]:
     lines = [
         "## Corpus mode: indexing throughput (synthetic corpora from real sentences)",
         "",
-        "| articles | seconds | articles/s | ingest articles/s | verify pairs/s | candidates/article "
-        "| disk bytes/article | indexer peak RSS MB | RSS growth bytes/article | worker peak RSS MB "
-        "| planted recall | search ms (median / p95) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| articles | sentence reuse | seconds | articles/s | ingest articles/s | verify pairs/s "
+        "| candidates/article | disk bytes/article | indexer peak RSS MB (ingest / verify / stories) "
+        "| RSS growth bytes/article | worker peak RSS MB | planted recall | search ms (median / p95) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     times = {}
     for n in sizes:
         records, truth = synthetic_corpus(n)
+        reuse = sentence_reuse(records)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "synthetic.jsonl"
             path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
@@ -541,12 +583,16 @@ def run_throughput(sizes: list[int], workers: int | None) -> list[str]:
         lat.sort()
         p95 = lat[min(len(lat) - 1, round(0.95 * (len(lat) - 1)))]
         growth = (
-            max(0, child["rss_peak_kb"] - child["hwm_early_kb"]) * 1024 / max(1, n - child["early_articles"])
+            max(0, child["rss_ingested_kb"] - child["rss_early_kb"])
+            * 1024
+            / max(1, n - child["early_articles"])
         )
+        peaks = child["peaks_kb"] or {}
+        phase_peaks = " / ".join(f"{peaks[k] / 1024:.0f}" for k in PHASES if k in peaks)
         lines.append(
-            f"| {n:,} | {secs:.1f} | {n / secs:.0f} | {n / child['ingest']:.0f} "
+            f"| {n:,} | {reuse:.1f} | {secs:.1f} | {n / secs:.0f} | {n / child['ingest']:.0f} "
             f"| {child['verified'] / max(child['verify'], 1e-9):.0f} | {child['candidates'] / n:.2f} "
-            f"| {disk / n:.0f} | {child['rss_peak_kb'] / 1024:.0f} | {growth:.0f} "
+            f"| {disk / n:.0f} | {phase_peaks or round(child['rss_peak_kb'] / 1024)} | {growth:.0f} "
             f"| {child['workers_peak_kb'] / 1024:.0f} | {recall:.3f} (rewrites {rew_recall:.3f}) "
             f"| {statistics.median(lat):.0f} / {p95:.0f} |"
         )
@@ -561,10 +607,13 @@ def run_throughput(sizes: list[int], workers: int | None) -> list[str]:
     lines += [
         "",
         "Each run indexes from a JSONL file on disk in a child process that does nothing else (`wiretrace "
-        "index`'s work: ingest, verify, stories; diffs left for later). Indexer peak RSS is that process's "
-        "VmHWM; RSS growth per article is (final VmHWM - VmHWM once the first tenth is indexed) / the other "
-        "nine tenths, so fixed costs (imports, first batches) are not spread over the articles; worker peak "
-        "RSS is "
+        "index`'s work: ingest, verify, stories; diffs left for later). Sentence reuse is how many articles "
+        "hold each distinct sentence of the base articles, on average: the pool of real sentences is fixed, "
+        "so a larger corpus reuses each sentence more and unrelated articles share more whole sentences "
+        "(more candidate pairs per article). Indexer peak RSS is that process's VmHWM in each phase; RSS "
+        "growth per article is (resident set at the end of ingest - resident set once the first tenth is "
+        "indexed) / the other nine tenths: what the index keeps in memory per article, fixed costs "
+        "(imports, caches, one batch's working memory) left out; worker peak RSS is "
         "the largest analysis/verification worker process (each loads the embedding model). Search latency "
         "is `Corpus.search` on the finished index after one warm-up query, 39 probes (base articles, each "
         "with planted copies or rewrites), full claim-level comparison of every hit included.",
