@@ -36,6 +36,7 @@ def _int32(numbers: list[int]) -> bytes:
 
 
 POSTING_BLOCK = 4096  # article numbers per postings row
+WRITER_CACHE_KB = 32 * 1024
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS info(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -113,6 +114,9 @@ class Store:
             return
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
+        # The indexer's page cache (fixed, whatever the corpus size): each batch updates thousands of terms
+        # and postings rows spread over the file, and the default 2 MB keeps few of their pages.
+        self.db.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KB}")
         self.db.execute("PRAGMA foreign_keys=OFF")
         self.db.executescript(SCHEMA)  # idempotent (IF NOT EXISTS), runs in its own transaction
         self.db.execute("INSERT OR IGNORE INTO info VALUES ('schema', ?)", (SCHEMA_VERSION,))
