@@ -54,24 +54,69 @@ def idf(df: np.ndarray, n_docs: int) -> np.ndarray:
     return (np.log((n_docs + IDF_PRIOR + 1) / (df + 0.5)) + 0.1).astype(np.float32)
 
 
+@dataclass
+class Queries:
+    """The lookup keys of a batch of articles, flat: row i is a key of query ``q_of[i]``; a query's rows
+    are contiguous, its stems first then its names, each best first."""
+
+    q_of: np.ndarray  # int64 query of the row
+    keys: np.ndarray  # int64 term hash
+    weights: np.ndarray  # float32 idf
+    index: np.ndarray  # bool: the article is indexed under this key
+    names: np.ndarray  # bool: the key is a name (capitalised word pair), not a stem
+    count: int  # number of queries
+
+    def part(self, lo: int, hi: int) -> Queries:
+        """Queries lo..hi-1 (renumbered from 0)."""
+        a, b = np.searchsorted(self.q_of, [lo, hi])
+        return Queries(
+            self.q_of[a:b] - lo, self.keys[a:b], self.weights[a:b], self.index[a:b], self.names[a:b], hi - lo
+        )
+
+    def of(self, q: int) -> np.ndarray:
+        """Query ``q``'s index keys."""
+        a, b = np.searchsorted(self.q_of, [q, q + 1])
+        return self.keys[a:b][self.index[a:b]]
+
+    def key_totals(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per query: total idf of its index keys, and how many of them are stems."""
+        w = np.bincount(self.q_of, weights=np.where(self.index, self.weights, 0.0), minlength=self.count)
+        n = np.bincount(self.q_of, weights=self.index & ~self.names, minlength=self.count)
+        return w.astype(np.float32), n.astype(np.int64)
+
+
+def _rank_in_groups(groups: np.ndarray) -> np.ndarray:
+    """Position of each row within its run of equal ``groups`` values (rows sorted by group)."""
+    if not len(groups):
+        return np.zeros(0, np.int64)
+    starts = np.r_[0, np.flatnonzero(np.diff(groups)) + 1]
+    return np.arange(len(groups)) - np.repeat(starts, np.diff(np.r_[starts, len(groups)]))
+
+
 def select_keys(
-    terms: np.ndarray, counts: np.ndarray, names: np.ndarray, df: np.ndarray, n_docs: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The keys an article looks up and their idf weights, and which of them it is indexed under.
+    q_of: np.ndarray,
+    terms: np.ndarray,
+    counts: np.ndarray,
+    names: np.ndarray,
+    df: np.ndarray,
+    n_docs: int,
+    count: int,
+) -> Queries:
+    """The keys each article looks up and their idf weights, and which of them it is indexed under, for a
+    batch of ``count`` articles at once (row i of ``terms`` belongs to article ``q_of[i]``, ascending).
 
     Stems and names are ranked apart by (1 + log tf) x idf (ties by hash: deterministic); the lookup
     keys are the best ``QUERY_KEYS`` stems and ``QUERY_NAMES`` names, the index keys the best ``KEYS``
     stems and ``NAME_KEYS`` names."""
     w = idf(df, n_docs)
     score = (1.0 + np.log(np.maximum(counts, 1).astype(np.float32))) * w
-    order = np.lexsort((terms, -score))
-    stems = order[~names[order]][:QUERY_KEYS]
-    named = order[names[order]][:QUERY_NAMES]
-    pick = np.concatenate([stems, named])
-    index = np.zeros(len(pick), bool)
-    index[: min(KEYS, len(stems))] = True
-    index[len(stems) : len(stems) + NAME_KEYS] = True
-    return terms[pick], w[pick], index, names[pick]
+    order = np.lexsort((terms, -score, names, q_of))
+    named = names[order]
+    rank = _rank_in_groups(q_of[order] * 2 + named)
+    keep = rank < np.where(named, QUERY_NAMES, QUERY_KEYS)
+    index = rank < np.where(named, NAME_KEYS, KEYS)
+    sel = order[keep]
+    return Queries(q_of[sel], terms[sel], w[sel], index[keep], names[sel], count)
 
 
 @dataclass
@@ -82,75 +127,86 @@ class Scored:
     estimates: np.ndarray
 
 
-def lookup_mask(keys: np.ndarray, kdf: dict[int, int]) -> np.ndarray:
-    """Which keys a query reads: the rarest first (fewest articles indexed under them), while the postings
-    read stay within ``LOOKUP_BUDGET``. Common keys carry little weight and most of the work, and a key
-    no article chose has nothing to read."""
-    sizes = np.fromiter((kdf.get(k, 0) for k in keys.tolist()), np.int64, len(keys))
-    order = np.lexsort((keys, sizes))
-    within = np.cumsum(sizes[order]) <= LOOKUP_BUDGET
+@dataclass
+class Postings:
+    """Article numbers indexed under each of some keys, as one sorted key array and one flat array."""
+
+    keys: np.ndarray  # int64, ascending
+    offsets: np.ndarray  # int64, len(keys) + 1
+    articles: np.ndarray  # int32
+
+    def gather(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each of ``keys``: how many articles it holds, and all of them, key after key."""
+        if not len(self.keys):
+            return np.zeros(len(keys), np.int64), np.zeros(0, np.int64)
+        pos = np.searchsorted(self.keys, keys)
+        pos = np.minimum(pos, max(0, len(self.keys) - 1))
+        hit = self.keys[pos] == keys
+        lens = np.where(hit, self.offsets[pos + 1] - self.offsets[pos], 0)
+        starts = self.offsets[pos][lens > 0]
+        sizes = lens[lens > 0]
+        flat = np.repeat(starts - np.r_[0, np.cumsum(sizes)[:-1]], sizes) + np.arange(int(sizes.sum()))
+        return lens, self.articles[flat].astype(np.int64)
+
+
+def lookup_mask(queries: Queries, kdf_keys: np.ndarray, kdf_counts: np.ndarray) -> np.ndarray:
+    """Which keys each query reads: the rarest first (fewest articles indexed under them, ``kdf`` as
+    sorted keys and their counts), while the postings a query reads stay within ``LOOKUP_BUDGET``.
+    Common keys carry little weight and most of the work, and a key no article chose has nothing to read."""
+    keys = queries.keys
+    pos = np.minimum(np.searchsorted(kdf_keys, keys), max(0, len(kdf_keys) - 1))
+    hit = (kdf_keys[pos] == keys) if len(kdf_keys) else np.zeros(len(keys), bool)
+    sizes = np.where(hit, kdf_counts[pos] if len(kdf_counts) else 0, 0).astype(np.int64)
+    order = np.lexsort((keys, sizes, queries.q_of))
+    spent = np.cumsum(sizes[order])
+    q = queries.q_of[order]
+    first = np.searchsorted(q, q, side="left")
+    before = np.where(first > 0, spent[np.maximum(first - 1, 0)], 0)
     mask = np.zeros(len(keys), bool)
-    mask[order[within]] = True
+    mask[order[spent - before <= LOOKUP_BUDGET]] = True
     return mask & (sizes > 0)
 
 
 def score_queries(
-    query_keys: list[np.ndarray],
-    query_weights: list[np.ndarray],
-    query_index: list[np.ndarray],
-    query_names: list[np.ndarray],
-    query_numbers: list[int],
-    postings: dict[int, np.ndarray],
+    queries: Queries,
+    query_numbers: np.ndarray,
+    postings: Postings,
     key_weight: callable,
-    looked: list[np.ndarray] | None = None,
+    looked: np.ndarray,
     top: int = TOP,
     min_estimate: float = MIN_ESTIMATE,
 ) -> list[Scored]:
-    """For each query (its ranked keys, their weights, which are index keys and which are names), the
-    best-scoring other articles, all queries of a batch at once.
+    """For each query of a batch, the best-scoring other articles.
 
-    ``postings`` maps a key to the article numbers indexed under it (oversized keys already left out);
+    ``postings`` holds the article numbers indexed under the keys read (oversized keys already left out);
     ``key_weight(numbers)`` gives those articles' total index-key weights and stem-key counts;
     ``looked`` marks the keys each query read (``lookup_mask``). The estimate divides the shared weight
     by the smaller of the other's index-key weight and the weight of the query's index keys it read;
     when both texts are long the bar is ``LONG_MIN_ESTIMATE``."""
-    nq = len(query_keys)
+    nq = queries.count
     empty = Scored(np.zeros(0, np.int64), np.zeros(0, np.float32))
     if not nq:
         return []
-    # Flatten (query, key, weight) and expand every key into its posting list.
-    q_of = np.repeat(np.arange(nq), [len(k) for k in query_keys])
-    keys = np.concatenate(query_keys) if nq else np.zeros(0, np.int64)
-    weights = np.concatenate(query_weights).astype(np.float32)
-    is_name = np.concatenate(query_names)
-    used = np.concatenate(looked) if looked is not None else np.ones(len(keys), bool)
-    lists = [postings.get(k) if u else None for k, u in zip(keys.tolist(), used.tolist(), strict=True)]
-    lens = np.fromiter((0 if p is None else len(p) for p in lists), np.int64, len(lists))
-    if not lens.sum():
+    lens, arts = postings.gather(np.where(looked, queries.keys, -1))
+    if not len(arts):
         return [empty for _ in range(nq)]
-    arts = np.concatenate([p for p, n in zip(lists, lens.tolist(), strict=True) if n]).astype(np.int64)
-    q_rep = np.repeat(q_of, lens)
-    w_rep = np.repeat(weights, lens)
-    n_rep = np.repeat(is_name, lens)
-    self_n = np.asarray(query_numbers, np.int64)
-    keep = arts != self_n[q_rep]
+    q_rep = np.repeat(queries.q_of, lens)
+    w_rep = np.repeat(queries.weights, lens)
+    n_rep = np.repeat(queries.names, lens)
+    keep = arts != np.asarray(query_numbers, np.int64)[q_rep]
     arts, q_rep, w_rep, n_rep = arts[keep], q_rep[keep], w_rep[keep], n_rep[keep]
     # Sum the shared weight per (query, article).
-    code = q_rep * (int(arts.max(initial=0)) + 1) + arts
-    uniq, inv = np.unique(code, return_inverse=True)
+    width = int(arts.max(initial=0)) + 1
+    uniq, inv = np.unique(q_rep * width + arts, return_inverse=True)
     shared = np.bincount(inv, weights=w_rep, minlength=len(uniq)).astype(np.float32)
     name_n = np.bincount(inv, weights=n_rep.astype(np.float64), minlength=len(uniq))
     name_w = np.bincount(inv, weights=np.where(n_rep, w_rep, 0.0), minlength=len(uniq))
-    width = int(arts.max(initial=0)) + 1
     uq, ua = uniq // width, uniq % width
-    looked = looked if looked is not None else [np.ones(len(k), bool) for k in query_keys]
-    totals = np.asarray(
-        [float(w[i & u].sum()) for w, i, u in zip(query_weights, query_index, looked, strict=True)],
-        np.float32,
-    )
-    long_q = np.asarray([int((i & ~m).sum()) >= KEYS for i, m in zip(query_index, query_names, strict=True)])
+    read = queries.index & looked
+    totals = np.bincount(queries.q_of, weights=np.where(read, queries.weights, 0.0), minlength=nq)
+    long_q = np.bincount(queries.q_of, weights=queries.index & ~queries.names, minlength=nq) >= KEYS
     other_w, other_n = key_weight(ua)
-    est = shared / np.maximum(np.minimum(totals[uq], other_w), 1e-6)
+    est = shared / np.maximum(np.minimum(totals[uq].astype(np.float32), other_w), 1e-6)
     bar = np.where(long_q[uq] & (other_n >= KEYS), max(min_estimate, LONG_MIN_ESTIMATE), min_estimate)
     picked = _top_per_query(uq, ua, est, est >= bar, top) | _top_per_query(
         uq, ua, name_w, name_n >= NAMES_SHARED, NAME_TOP

@@ -268,35 +268,38 @@ class Corpus:
                 )
                 days.append(day_number(published))
             numbers = store.insert_articles(rows)
+            nums = np.asarray(numbers, np.int64)
             all_terms = np.concatenate([an.terms for an in analyses])
+            q_of = np.repeat(np.arange(len(analyses)), [len(an.terms) for an in analyses])
             uniq, inv, batch_df = np.unique(all_terms, return_inverse=True, return_counts=True)
             known = store.terms(uniq.tolist())  # one read of every term of the batch
             old_df = np.fromiter((known.get(t, (0,))[0] for t in uniq.tolist()), np.float32, len(uniq))
-            df_now = old_df + batch_df
-            n_docs = store.count()
-            chosen, weights, indexed, named = [], [], [], []
-            batch_postings: dict[int, list[int]] = {}
-            offset = 0
-            for n, an in zip(numbers, analyses, strict=True):
-                dfs = df_now[inv[offset : offset + len(an.terms)]]
-                offset += len(an.terms)
-                keys, w, index, is_name = cand.select_keys(an.terms, an.counts, an.names, dfs, n_docs)
-                named.append(is_name)
-                chosen.append(keys)
-                weights.append(w)
-                indexed.append(index)
-                for k in keys[index].tolist():
-                    batch_postings.setdefault(k, []).append(n)
+            queries = cand.select_keys(
+                q_of,
+                all_terms,
+                np.concatenate([an.counts for an in analyses]),
+                np.concatenate([an.names for an in analyses]),
+                (old_df + batch_df)[inv],
+                store.count(),
+                len(analyses),
+            )
+            # This batch's postings: index key -> its articles, ascending.
+            ik, ia = queries.keys[queries.index], nums[queries.q_of[queries.index]]
+            order = np.lexsort((ia, ik))
+            ik, ia = ik[order], ia[order]
+            batch_keys, first, batch_kdf = np.unique(ik, return_index=True, return_counts=True)
+            batch_postings = dict(
+                zip(batch_keys.tolist(), (x.tolist() for x in np.split(ia, first[1:])), strict=True)
+            )
             store.update_terms(
                 dict(zip(uniq.tolist(), batch_df.tolist(), strict=True)),
-                {k: len(v) for k, v in batch_postings.items()},
+                dict(zip(batch_keys.tolist(), batch_kdf.tolist(), strict=True)),
             )
             store.add_postings(batch_postings)
-            key_w = [float(w[i].sum()) for w, i in zip(weights, indexed, strict=True)]
-            key_n = [int((i & ~m).sum()) for i, m in zip(indexed, named, strict=True)]
+            key_w, key_n = queries.key_totals()
             store.insert_analyses(
                 [
-                    (n, an.record, kw_n, kn_n, an.vector, None if day < 0 else day)
+                    (n, an.record, float(kw_n), int(kn_n), an.vector, None if day < 0 else day)
                     for n, an, kw_n, kn_n, day in zip(numbers, analyses, key_w, key_n, days, strict=True)
                 ]
             )
@@ -314,38 +317,27 @@ class Corpus:
                 kw[: len(before[0])], kn[: len(before[1])] = before
             self._kw = (kw, kn)
             try:
-                kw[np.asarray(numbers)] = key_w
-                kn[np.asarray(numbers)] = np.minimum(key_n, 255)
+                kw[nums], kn[nums] = key_w, np.minimum(key_n, 255)
                 # Articles indexed under each key: earlier batches' (every term of the batch was read)
                 # plus this batch's own.
-                kdf = {k: c[1] for k, c in known.items() if c[1]}
-                for k, v in batch_postings.items():
-                    kdf[k] = kdf.get(k, 0) + len(v)
-                looked = [cand.lookup_mask(keys, kdf) for keys in chosen]
+                old_k = np.fromiter((k for k, c in known.items() if c[1]), np.int64)
+                old_c = np.fromiter((c[1] for c in known.values() if c[1]), np.int64)
+                kdf_keys, at = np.unique(np.r_[old_k, batch_keys], return_inverse=True)
+                kdf_counts = np.bincount(at, weights=np.r_[old_c, batch_kdf], minlength=len(kdf_keys))
                 pairs: dict[tuple[int, int], set[str]] = {}
                 for i in range(0, len(numbers), SCORE_BATCH):  # bounded working memory
-                    part = slice(i, i + SCORE_BATCH)
-                    wanted = {
-                        k
-                        for keys, m in zip(chosen[part], looked[part], strict=True)
-                        for k in keys[m].tolist()
-                    }
-                    postings = store.postings(wanted)  # this batch's postings are in the file already
+                    part = queries.part(i, min(i + SCORE_BATCH, len(numbers)))
+                    looked = cand.lookup_mask(part, kdf_keys, kdf_counts.astype(np.int64))
+                    # this batch's postings are in the file already
+                    postings = store.postings(np.unique(part.keys[looked]).tolist())
                     scored = cand.score_queries(
-                        chosen[part],
-                        weights[part],
-                        indexed[part],
-                        named[part],
-                        numbers[part],
-                        postings,
-                        lambda ns: (kw[ns], kn[ns]),
-                        looked[part],
+                        part, nums[i : i + SCORE_BATCH], postings, lambda ns: (kw[ns], kn[ns]), looked
                     )
-                    pairs |= cand.pairs_of(numbers[part], scored)
+                    pairs |= cand.pairs_of(numbers[i : i + SCORE_BATCH], scored)
                 report.candidates += store.add_candidates(pairs)
             except BaseException:
-                kw[np.asarray(numbers)], kn[np.asarray(numbers)] = 0, 0  # the transaction rolls back:
-                self._kw = before if kw is not before[0] else (kw, kn)  # forget the batch's key stats too
+                kw[nums], kn[nums] = 0, 0  # the transaction rolls back: forget the batch's key stats too
+                self._kw = before if kw is not before[0] else (kw, kn)
                 raise
         report.indexed += len(batch)
 
@@ -528,10 +520,14 @@ class Corpus:
         n_docs = self.store.count() + 1
         known = self.store.terms(an.terms.tolist())
         dfs = np.fromiter((known.get(t, (0,))[0] + 1 for t in an.terms.tolist()), np.float32, len(an.terms))
-        keys, weights, index, is_name = cand.select_keys(an.terms, an.counts, an.names, dfs, n_docs)
-        kdf = {k: known[k][1] for k in keys.tolist() if k in known}
-        looked = cand.lookup_mask(keys, kdf)
-        postings = self.store.postings(keys[looked].tolist())
+        lookup = cand.select_keys(
+            np.zeros(len(an.terms), np.int64), an.terms, an.counts, an.names, dfs, n_docs, 1
+        )
+        kdf = sorted((k, known[k][1]) for k in lookup.keys.tolist() if k in known)
+        looked = cand.lookup_mask(
+            lookup, np.asarray([k for k, _ in kdf], np.int64), np.asarray([c for _, c in kdf], np.int64)
+        )
+        postings = self.store.postings(lookup.keys[looked].tolist())
         kw, kn = self._key_stats()
 
         def key_weight(ns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -541,9 +537,7 @@ class Corpus:
             return w, n
 
         top = max(cand.TOP, 3 * limit)
-        scored = cand.score_queries(
-            [keys], [weights], [index], [is_name], [-1], postings, key_weight, top=top
-        )[0]
+        scored = cand.score_queries(lookup, np.asarray([-1]), postings, key_weight, looked, top=top)[0]
         found = [n for n in scored.numbers.tolist() if n not in own]
         verifier = Verifier(self.store, n_docs, SITE_MIN_ARTICLES, SITE_MIN_SHARE)
         q_row = {

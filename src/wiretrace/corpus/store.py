@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .candidates import Postings
+
 SCHEMA_VERSION = "2"
 _LITTLE = sys.byteorder == "little"
 
@@ -273,18 +275,29 @@ class Store:
             rows,
         )
 
-    def postings(self, terms: Iterable[int]) -> dict[int, np.ndarray]:
+    def postings(self, terms: Iterable[int]) -> Postings:
         """Every article number indexed under each term (in indexing order)."""
         terms = sorted({int(t) for t in terms})
-        found: dict[int, list[bytes]] = {}
+        keys: list[int] = []
+        sizes: list[int] = []
+        blobs: list[bytes] = []
         for i in range(0, len(terms), 900):
             chunk = terms[i : i + 900]
             marks = ",".join("?" * len(chunk))
             for t, blob in self.db.execute(
                 f"SELECT term, articles FROM postings WHERE term IN ({marks}) ORDER BY term, block", chunk
             ):
-                found.setdefault(t, []).append(blob)
-        return {t: np.frombuffer(b"".join(blobs), "<i4") for t, blobs in found.items()}
+                if keys and keys[-1] == t:
+                    sizes[-1] += len(blob) // 4
+                else:
+                    keys.append(t)
+                    sizes.append(len(blob) // 4)
+                blobs.append(blob)
+        return Postings(
+            np.asarray(keys, np.int64),
+            np.r_[0, np.cumsum(sizes, dtype=np.int64)],
+            np.frombuffer(b"".join(blobs), "<i4"),
+        )
 
     def key_weights(self) -> tuple[np.ndarray, np.ndarray]:
         """Total index-key weight and number of stem keys per article number (index = n)."""
