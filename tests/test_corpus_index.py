@@ -72,6 +72,26 @@ def test_summaries_are_derived_from_their_article(indexed):
             assert len(story["original"]) == 1
 
 
+def test_each_summary_keeps_one_source_its_own_article(indexed):
+    _, corpus, _ = indexed
+    records = [json.loads(line) for line in JSONL.read_text().splitlines()]
+    article_of = {r["frank_hash"]: r["url"] for r in records if r.get("frank_hash")}
+    id_of_url = dict(corpus.store.db.execute("SELECT url, id FROM articles WHERE url IS NOT NULL"))
+    for r in records:
+        if not r.get("derived_from"):
+            continue
+        source = r["derived_from"]  # an id, or the hash of a FRANK article (stored under its own id)
+        source = id_of_url[article_of[source]] if source in article_of else source
+        story = story_of(corpus, r["id"])
+        incoming = [e for e in story["edges"] if e["to"] == r["id"] and e["relation"] in ("copy", "rewrite")]
+        assert [e["from"] for e in incoming] == [source], r["id"]
+        assert incoming[0]["cosine"] > 0
+    # a crime report that shares a third of one summary's rare words is named and left out
+    story = story_of(corpus, "summedits-63f9455b8d931ba6e664fb85-consistent")
+    left_out = {(e["from"], e["reason"]) for e in story["dropped_edges"]}
+    assert ("ecb-3_1ecb", "a better source") in left_out
+
+
 def test_same_event_reports_link_as_same_event_not_derivation(indexed):
     _, corpus, _ = indexed
     ecb = ["ecb-1_1ecb", "ecb-1_2ecb", "ecb-1_3ecb", "ecb-1_4ecb"]

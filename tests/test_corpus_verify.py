@@ -165,7 +165,27 @@ def info(*ids: str) -> dict[int, dict]:
     }
 
 
-def edge(src: int, dst: int, explained: float, brief: bool = False) -> dict:
+def test_a_summary_shares_its_sources_central_words_more_than_a_topical_neighbour(tmp_path):
+    # SummEdits: a one-sentence summary of a news article; ecb-3_1ecb is another crime report that holds a
+    # third of the summary's rare words, but they are not what it is about.
+    corpus = wiretrace.Corpus(tmp_path / "c.wt", workers=1)
+    corpus.add([CORPUS], diffs=False)
+    doc = "summedits-63f9455b8d931ba6e664fb85"
+    summary, other = f"{doc}-consistent", "ecb-3_1ecb"
+    numbers = [corpus.store.number_of(i) for i in (doc, summary, other)]
+    verifier = Verifier(corpus.store, corpus.store.count(), 3, 0.3)
+    verifier.load(numbers)
+    d, s, o = (verifier.items[n] for n in numbers)
+    assert verifier.cosine(d, s) == verifier.cosine(s, d)
+    assert 0.25 < verifier.cosine(d, s) <= 1.0
+    assert verifier.cosine(o, s) < 0.5 * verifier.cosine(d, s)
+    # both are derivation verdicts, each recording the cosine beside ``explained``
+    for src in (d, o):
+        ev = verifier.relate(src, s)["evidence"]
+        assert ev["cosine"] == verifier.cosine(src, s) and "explained" in ev
+
+
+def edge(src: int, dst: int, explained: float, brief: bool = False, cosine: float | None = None) -> dict:
     return {
         "src": src,
         "dst": dst,
@@ -177,7 +197,7 @@ def edge(src: int, dst: int, explained: float, brief: bool = False) -> dict:
         "credited": None,
         "flags": {},
         "added": None,
-        "evidence": {"brief": brief, "explained": explained},
+        "evidence": {"brief": brief, "explained": explained} | ({} if cosine is None else {"cosine": cosine}),
     }
 
 
@@ -192,3 +212,27 @@ def test_a_derived_text_keeps_the_source_that_explains_it_best():
     (story,) = build_stories([edge(0, 1, 0.95), edge(2, 1, 0.6)], info("best", "d", "other"))
     assert [(e["from"], e["to"]) for e in story["edges"]] == [("best", "d")]
     assert story["dropped_edges"][0]["reason"] == "a better source"
+
+
+def test_a_derived_text_keeps_one_source_even_when_another_explains_it_nearly_as_well():
+    # 0.95 + 0.5 against 0.9 + 0.3: the summary is about what the first source is about.
+    edges = [edge(0, 1, 0.95, cosine=0.5), edge(2, 1, 0.9, cosine=0.3)]
+    (story,) = build_stories(edges, info("best", "d", "neighbour"))
+    assert [(e["from"], e["to"]) for e in story["edges"]] == [("best", "d")]
+    assert story["edges"][0]["cosine"] == 0.5
+    assert [(e["from"], e["reason"]) for e in story["dropped_edges"]] == [("neighbour", "a better source")]
+
+
+def test_a_text_two_independent_sources_explain_equally_gets_no_source():
+    # Neither source derives from the other and both account for d within AMBIGUOUS: which one it came
+    # from is not known, so no derivation edge is claimed.
+    edges = [edge(0, 1, 0.9, cosine=0.4), edge(2, 1, 0.89, cosine=0.4)]
+    assert build_stories(edges, info("a", "d", "b")) == []
+
+
+def test_copies_of_one_source_are_not_a_tie():
+    # b is a copy of a; both explain d equally, but b's edge goes through a (shared upstream), so a is kept.
+    edges = [edge(0, 1, 0.9, cosine=0.4), edge(2, 1, 0.9, cosine=0.4), edge(0, 2, 1.0, cosine=1.0)]
+    (story,) = build_stories(edges, info("a", "d", "b"))
+    assert {(e["from"], e["to"]) for e in story["edges"]} == {("a", "d"), ("a", "b")}
+    assert story["original"] == ["a"]

@@ -30,10 +30,8 @@ _CONTENT: dict[str, str] = {}  # lower-cased word -> its content stem, or "" for
 
 
 def _content_stem(w: str) -> str:
-    if w in STOPWORDS or (len(w) == 1 and not w.isdigit()):
-        out = ""
-    else:
-        out = stem(_PLACE_OF.get(w, w))
+    function_word = w in STOPWORDS or (len(w) == 1 and not w.isdigit())
+    out = "" if function_word else stem(_PLACE_OF.get(w, w))
     if len(_CONTENT) > 500_000:  # bounded: a long-running process sees unbounded vocabulary
         _CONTENT.clear()
     _CONTENT[w] = out

@@ -32,9 +32,9 @@ from collections.abc import Callable, Iterator
 DERIVATION = ("copy", "rewrite")
 BRIEF_GATE = 0.3
 # A sibling often explains D better than the long common source does (two summaries of one article pick
-# the same few facts), so the margin is wide; a text copied from a derived text (a chain) shares far more
-# with it than with the original.
-UPSTREAM_MARGIN = 0.5
+# the same few facts), so the margin is wide; a text copied from a derived text (a chain) shares nearly all
+# of it, far more than with the original.
+UPSTREAM_MARGIN = 0.4
 # Support (explains + cosine, each 0..1) within which two independent sources of one text are a tie.
 AMBIGUOUS = 0.03
 

@@ -221,6 +221,7 @@ class Verifier:
         self.min_articles, self.min_share = min_articles, min_share
         self.items: OrderedDict[int, Item] = OrderedDict()
         self.boilerplate: dict[str, frozenset[int]] = {}
+        self.tfidf: dict[int, dict[str, float]] = {}  # article number -> unit TF-IDF vector
 
     def site_lines(self, site: str | None) -> frozenset[int]:
         if not site:
@@ -273,6 +274,11 @@ class Verifier:
         return round(sum(w * vy.get(t, 0.0) for t, w in vx.items()), 3)
 
     def _tfidf(self, item: Item) -> dict[str, float]:
+        n = item.row["n"]
+        if n in self.tfidf:
+            return self.tfidf[n]
+        if len(self.tfidf) >= CACHE:
+            self.tfidf.clear()
         w = self.weights(item)  # idf^2 of the item's story stems
         tf = Counter(
             t
@@ -283,7 +289,8 @@ class Verifier:
         )
         vec = {t: (1.0 + math.log(c)) * math.sqrt(w[t]) for t, c in tf.items()}
         norm = math.sqrt(sum(v * v for v in vec.values()))
-        return {t: v / norm for t, v in vec.items()} if norm else {}
+        self.tfidf[n] = {t: v / norm for t, v in vec.items()} if norm else {}
+        return self.tfidf[n]
 
     def with_text(self, *items: Item) -> None:
         """Read the texts of items loaded without them (their Documents need them)."""
