@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import wiretrace
 from conftest import DATA
-from wiretrace.corpus.stories import build_stories, site_summary
+from wiretrace.corpus.stories import SAME_EVENT_STORY, build_stories, site_summary
 from wiretrace.corpus.verify import mark_site_boilerplate
 from wiretrace.model import Article
 from wiretrace.prepare import prepare
@@ -74,6 +74,21 @@ def test_same_event_joins_a_story_but_is_not_derivation():
     roles = {a["id"]: a["role"] for a in story["articles"]}
     assert roles == {"W": "original", "R": "rewrite", "X": "same_event"}
     assert story["original"] == ["W"]
+
+
+def test_same_event_links_do_not_chain_a_day_of_news_into_one_story():
+    # 300 reports, each same_event with the next (a chain of shared names), and one wire story copied by
+    # 250 sites: the chain is cut into stories of at most SAME_EVENT_STORY articles, strongest links kept
+    # first; derivation is never cut.
+    n = 300
+    chain = [edge(i, i + 1, relation="same_event", share=0.3 + (i % 7) / 100, direction="unknown")
+             for i in range(n - 1)]  # fmt: skip
+    copies = [edge(n, n + 1 + i, relation="copy", share=0.95) for i in range(250)]
+    stories = build_stories(chain + copies, info(*(f"a{i}" for i in range(n + 251))))
+    sizes = sorted(s["size"] for s in stories)
+    assert sizes[-1] == 251 and stories[0]["original"] == [f"a{n}"]
+    assert all(size <= SAME_EVENT_STORY for size in sizes[:-1]) and sum(sizes[:-1]) == n
+    assert len(sizes) >= 3  # the chain was cut at least once
 
 
 def test_unknown_direction_uses_claimed_dates_then_first_seen_as_uncertain():

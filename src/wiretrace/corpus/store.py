@@ -489,9 +489,11 @@ class Store:
         return self._edge_rows(cur)
 
     def same_event_pairs(self) -> list[tuple[int, int]]:
-        """(src, dst) of every same_event pair: what story membership needs, without the rows."""
+        """(src, dst) of every same_event pair, strongest first: what story membership needs, without
+        the rows."""
         return self.db.execute(
-            "SELECT src, dst FROM pairs WHERE status = 'done' AND relation = 'same_event' ORDER BY lo, hi"
+            "SELECT src, dst FROM pairs WHERE status = 'done' AND relation = 'same_event'"
+            " ORDER BY score DESC, lo, hi"
         ).fetchall()
 
     def same_event_edges(self, pairs: list[tuple[int, int]]) -> list[dict]:
