@@ -69,7 +69,7 @@ DERIVATION = ("copy", "rewrite")
 # reports of two events of one kind (two rehab stays at one clinic) often share two such names. Without
 # this, a day of news collapses into a few giant "stories".
 SAME_EVENT_ENTITIES = 3
-CACHE = 4096  # articles kept decoded per process
+CACHE = 8192  # articles kept decoded per process
 
 
 def article_from_row(row: dict) -> Article:
@@ -222,6 +222,7 @@ class Verifier:
         self.items: OrderedDict[int, Item] = OrderedDict()
         self.boilerplate: dict[str, frozenset[int]] = {}
         self.tfidf: dict[int, dict[str, float]] = {}  # article number -> unit TF-IDF vector
+        self.df: dict[int, int] = {}  # term hash -> document frequency, as read
 
     def site_lines(self, site: str | None) -> frozenset[int]:
         if not site:
@@ -251,8 +252,14 @@ class Verifier:
     def weights(self, item: Item) -> dict[str, float]:
         if item.weights is None:
             hashed = {t: term_hash(t) for t in item.stems}
-            counts = self.store.term_counts(hashed.values())
-            df = np.fromiter((counts.get(h, (0, 0))[0] for h in hashed.values()), np.float32, len(hashed))
+            known = self.df
+            missing = [h for h in hashed.values() if h not in known]
+            if missing:  # one read of the terms not seen yet (their counts are fixed during verification)
+                if len(known) > 500_000:
+                    known.clear()
+                counts = self.store.term_counts(missing)
+                known.update((h, counts.get(h, (0, 0))[0]) for h in missing)
+            df = np.fromiter((known[h] for h in hashed.values()), np.float32, len(hashed))
             item.weights = dict(
                 zip(hashed, (idf(df, self.n_docs).astype(np.float64) ** 2).tolist(), strict=True)
             )
