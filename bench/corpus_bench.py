@@ -543,7 +543,8 @@ def run_throughput(sizes: list[int], workers: int | None) -> list[str]:
         "| RSS growth bytes/article | worker peak RSS MB | planted recall | search ms (median / p95) |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    times = {}
+    times: dict[int, float] = {}
+    resident: dict[int, int] = {}  # KB resident at the end of ingest
     for n in sizes:
         records, truth = synthetic_corpus(n)
         reuse = sentence_reuse(records)
@@ -558,6 +559,7 @@ def run_throughput(sizes: list[int], workers: int | None) -> list[str]:
             child = json.loads(done.stdout.strip().splitlines()[-1])
             secs = child["seconds"]
             times[n] = secs
+            resident[n] = child["rss_ingested_kb"]
             corpus = Corpus(db, workers=workers)
             store = corpus.store
             ids = dict(store.db.execute("SELECT n, id FROM articles"))
@@ -603,6 +605,10 @@ def run_throughput(sizes: list[int], workers: int | None) -> list[str]:
             "",
             f"time({big:,}) / time({small:,}) = {times[big] / times[small]:.1f} "
             f"(size ratio {big / small:.0f})",
+            "",
+            f"RAM per indexed article, (resident set after indexing {big:,} - after {small:,}) / "
+            f"{big - small:,}: {(resident[big] - resident[small]) * 1024 / (big - small):.0f} bytes "
+            "(fixed costs, page cache included, cancel out)",
         ]
     lines += [
         "",
