@@ -287,15 +287,12 @@ class Corpus:
             ik, ia = queries.keys[queries.index], nums[queries.q_of[queries.index]]
             order = np.lexsort((ia, ik))
             ik, ia = ik[order], ia[order]
-            batch_keys, first, batch_kdf = np.unique(ik, return_index=True, return_counts=True)
-            batch_postings = dict(
-                zip(batch_keys.tolist(), (x.tolist() for x in np.split(ia, first[1:])), strict=True)
-            )
+            batch_keys, batch_kdf = np.unique(ik, return_counts=True)
             store.update_terms(
                 dict(zip(uniq.tolist(), batch_df.tolist(), strict=True)),
                 dict(zip(batch_keys.tolist(), batch_kdf.tolist(), strict=True)),
             )
-            store.add_postings(batch_postings)
+            store.add_postings(ik, ia)
             key_w, key_n = queries.key_totals()
             store.insert_analyses(
                 [
@@ -369,9 +366,8 @@ class Corpus:
                 else:
                     results = [(lo, hi, local.relate_pair(lo, hi)) for lo, hi in page]
                 with self.store.transaction():
-                    for lo, hi, result in results:
-                        self.store.save_result(lo, hi, result)
-                        report.edges += result is not None
+                    self.store.save_results(results)
+                    report.edges += sum(result is not None for _, _, result in results)
                 done += len(page)
                 report.verified += len(page)
                 if progress:

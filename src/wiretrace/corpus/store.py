@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import sys
 import zlib
-from array import array
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,17 +24,6 @@ import numpy as np
 from .candidates import Postings
 
 SCHEMA_VERSION = "2"
-_LITTLE = sys.byteorder == "little"
-
-
-def _int32(numbers: list[int]) -> bytes:
-    """Little-endian int32 bytes of a list of article numbers (the postings blob format)."""
-    out = array("i", numbers)
-    if not _LITTLE:
-        out.byteswap()
-    return out.tobytes()
-
-
 POSTING_BLOCK = 4096  # article numbers per postings row
 WRITER_CACHE_KB = 32 * 1024
 
@@ -257,47 +244,40 @@ class Store:
             ((t, c, kdf.get(t, 0)) for t, c in sorted(df.items())),
         )
 
-    def add_postings(self, postings: dict[int, list[int]]) -> None:
-        """Append article numbers (ascending) to the postings of each term."""
-        rows = []
-        for t, ns in sorted(postings.items()):
-            first, last = ns[0] // POSTING_BLOCK, ns[-1] // POSTING_BLOCK
-            if first == last:  # the common case: a batch's numbers are consecutive
-                rows.append((t, first, _int32(ns)))
-                continue
-            for b in range(first, last + 1):
-                part = [n for n in ns if n // POSTING_BLOCK == b]
-                if part:
-                    rows.append((t, b, _int32(part)))
+    def add_postings(self, keys: np.ndarray, articles: np.ndarray) -> None:
+        """Append article numbers to the postings of terms: ``keys`` and ``articles`` are parallel, sorted
+        by key, then article."""
+        if not len(keys):
+            return
+        blocks = articles // POSTING_BLOCK
+        # one row per (term, block): a batch's numbers are consecutive, so nearly always one per term
+        starts = np.flatnonzero(np.r_[True, (np.diff(keys) != 0) | (np.diff(blocks) != 0)])
+        data = articles.astype("<i4").tobytes()
+        bounds = [*(4 * starts).tolist(), len(data)]
         self.db.executemany(
             "INSERT INTO postings(term, block, articles) VALUES (?, ?, ?) ON CONFLICT(term, block)"
             " DO UPDATE SET articles = CAST(articles || excluded.articles AS BLOB)",
-            rows,
+            (
+                (k, b, data[bounds[j] : bounds[j + 1]])
+                for j, (k, b) in enumerate(zip(keys[starts].tolist(), blocks[starts].tolist(), strict=True))
+            ),
         )
 
     def postings(self, terms: Iterable[int]) -> Postings:
         """Every article number indexed under each term (in indexing order)."""
         terms = sorted({int(t) for t in terms})
-        keys: list[int] = []
-        sizes: list[int] = []
-        blobs: list[bytes] = []
+        rows: list[tuple[int, bytes]] = []
         for i in range(0, len(terms), 900):
             chunk = terms[i : i + 900]
             marks = ",".join("?" * len(chunk))
-            for t, blob in self.db.execute(
+            rows += self.db.execute(
                 f"SELECT term, articles FROM postings WHERE term IN ({marks}) ORDER BY term, block", chunk
-            ):
-                if keys and keys[-1] == t:
-                    sizes[-1] += len(blob) // 4
-                else:
-                    keys.append(t)
-                    sizes.append(len(blob) // 4)
-                blobs.append(blob)
-        return Postings(
-            np.asarray(keys, np.int64),
-            np.r_[0, np.cumsum(sizes, dtype=np.int64)],
-            np.frombuffer(b"".join(blobs), "<i4"),
-        )
+            ).fetchall()
+        keys = np.fromiter((r[0] for r in rows), np.int64, len(rows))
+        sizes = np.fromiter((len(r[1]) for r in rows), np.int64, len(rows)) // 4
+        keys, first = np.unique(keys, return_index=True)  # a term's blocks are consecutive rows
+        sizes = np.add.reduceat(sizes, first) if len(rows) else sizes
+        return Postings(keys, np.r_[0, np.cumsum(sizes)], np.frombuffer(b"".join(r[1] for r in rows), "<i4"))
 
     def key_weights(self) -> tuple[np.ndarray, np.ndarray]:
         """Total index-key weight and number of stem keys per article number (index = n)."""
@@ -396,26 +376,34 @@ class Store:
 
     def save_result(self, lo: int, hi: int, result: dict | None) -> None:
         """Store a verified pair (relation, shares, direction, credit, evidence); drop an unrelated one."""
-        if result is None:  # unrelated: dropped
-            self.db.execute("DELETE FROM pairs WHERE lo = ? AND hi = ?", (lo, hi))
-            return
-        self.db.execute(
+        self.save_results([(lo, hi, result)])
+
+    def save_results(self, results: list[tuple[int, int, dict | None]]) -> None:
+        """``save_result`` for many pairs (most candidate pairs turn out unrelated and are dropped)."""
+        self.db.executemany(
+            "DELETE FROM pairs WHERE lo = ? AND hi = ?", [(lo, hi) for lo, hi, r in results if r is None]
+        )
+        self.db.executemany(
             "UPDATE pairs SET status='done', src=?, dst=?, relation=?, score=?, b_from_a=?, a_from_b=?,"
             " direction=?, confidence=?, credited=?, evidence=? WHERE lo = ? AND hi = ?",
-            (
-                result["src"],
-                result["dst"],
-                result["relation"],
-                result["score"],
-                result["b_from_a"],
-                result["a_from_b"],
-                result["direction"],
-                result["confidence"],
-                result["credited"],
-                json.dumps(result.get("evidence") or {}),
-                lo,
-                hi,
-            ),
+            [
+                (
+                    r["src"],
+                    r["dst"],
+                    r["relation"],
+                    r["score"],
+                    r["b_from_a"],
+                    r["a_from_b"],
+                    r["direction"],
+                    r["confidence"],
+                    r["credited"],
+                    json.dumps(r.get("evidence") or {}),
+                    lo,
+                    hi,
+                )
+                for lo, hi, r in results
+                if r is not None
+            ],
         )
 
     def save_diff(self, lo: int, hi: int, diff: dict) -> None:
