@@ -87,3 +87,44 @@ def test_an_ordinal_restates_the_count():
         "This victory marked Melzer's second win over Agassi in their three encounters.",
     )
     assert "number_changed" not in got
+
+
+def test_a_word_swapped_for_its_opposite_reverses_the_claim():
+    src = (
+        "Brent crude for July delivery fell 38 cents to $27.45 a barrel on London's International "
+        "Petroleum Exchange."
+    )
+    got = flags_of(src, src.replace("fell", "rose"))
+    (flag,) = got["negation_changed"]
+    assert got["label"] == "altered" and "“rose”" in flag["detail"] and "“fell”" in flag["detail"]
+    assert src[flag["a_span"][0] : flag["a_span"][1]] == "fell"
+
+
+def test_a_figure_given_more_precisely_is_a_specific_not_a_change():
+    # MSRP: the same close reported as "17 percent" by one outlet and "17.3 percent" by another.
+    got = flags_of(
+        "Shares of Brocade closed at $5.91, down $1.24, or 17 percent.",
+        "Shares of Brocade closed at $5.91, down $1.24, or 17.3 percent, on the Nasdaq Stock Market.",
+    )
+    assert "number_changed" not in got
+
+
+def test_leaving_out_an_age_in_commas_is_omission_not_a_number_change():
+    # MSRP: "Renee Jackson, 29, said" retold as "Renee Jackson said".
+    got = flags_of(
+        "Their biological daughter Renee Jackson, 29, said she made huge pots of beans and rice.",
+        "Daughter Renee Jackson said she often made huge pots of beans and rice for the whole family.",
+    )
+    assert "number_changed" not in got
+
+
+def test_a_list_of_things_the_source_never_names_makes_the_sentence_altered():
+    # The seed pair: the rewrite spells out what the "military technology" would be.
+    got = flags_of(
+        "Analysts say the acknowledgement is likely part of a strategy to solidify long-term ties with "
+        "Moscow in exchange for military technology.",
+        "Analysts say the acknowledgement is part of a strategy to solidify long-term ties with Moscow in "
+        "exchange for military technology, potentially including drones, air defense systems, and "
+        "satellite know-how.",
+    )
+    assert got["label"] == "altered" and "specifics_added" in got

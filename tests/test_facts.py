@@ -68,3 +68,20 @@ def test_spans_point_into_the_text_with_offset():
     text = "He said 15,000 troops left."
     m = extract(text, offset=100).numbers[0]
     assert (" " * 100 + text)[m.start : m.end] == "15,000"
+
+
+def test_a_figure_rounded_to_fewer_digits_is_the_same_claim():
+    # MSRP: "down $1.24, or 17.3 percent" elsewhere reported as "or 17 percent"; "$50.01" as "$50".
+    assert quantity_supported(values("down 17 percent")[0], values("down $1.24, or 17.3 percent"))
+    assert quantity_supported(values("to close at $50")[0], values("fell $1.49, to $50.01"))
+
+
+def test_rounding_needs_the_digits_to_agree():
+    assert not quantity_supported(values("fell $1.50")[0], values("fell $1.49"))  # same precision
+    assert not quantity_supported(values("weighed 50 pounds")[0], values("weighed 47 pounds"))
+    assert not quantity_supported(values("2.7 million jobs")[0], values("2.5 million jobs"))
+
+
+def test_not_only_adds_a_claim_and_negates_nothing():
+    assert not extract("Not only is this the oldest known planet, it's also the most distant.").negations
+    assert extract("This is not the oldest known planet.").negations

@@ -10,10 +10,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .facts import dates_agree, quantities_match, quantity_supported
-from .lexicon import ALIASES, METONYMS
+from .facts import dates_agree, quantities_match, quantity_supported, rounds
+from .lexicon import ALIASES, ANTONYMS, METONYMS
 from .model import Document, Flag, Mention
-from .text import content_stems, squash, stem
+from .text import WORD, content_stems, squash, stem
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,19 @@ def check_numbers(ctx: Context) -> list[Flag]:
     flags = []
     for q in unmatched:
         partner = next((p for p in src_free if _comparable(p.value.kind, q.value.kind)), None)
-        if partner is not None:
+        if partner is not None and rounds(partner.value, q.value):
+            src_free.remove(partner)  # the source rounds this figure: more precise, not contradicted
+            flags.append(
+                Flag(
+                    "specifics_added",
+                    f"gives the figure more precisely: “{q.text.strip()}” where the source says "
+                    f"“{partner.text.strip()}”",
+                    span(partner),
+                    span(q),
+                    strong=False,
+                )
+            )
+        elif partner is not None:
             src_free.remove(partner)
             flags.append(
                 Flag(
@@ -136,6 +148,8 @@ def _numbers_dropped_in_place(ctx: Context, src_free: list[Mention]) -> list[Fla
     for p in src_free:
         if any(abs(q.value - p.value.value) < 1e-9 for q in mine):
             continue  # the figure is still there, in other words ("two of three" -> "second")
+        if _parenthetical(atext, p):
+            continue  # an aside ("Renee Jackson, 29, said"; "$3.8bn (2.4bn)"): leaving it out is omission
         before = re.findall(r"[^\W_]+", atext[max(0, p.start - 40) : p.start].lower())[-2:]
         after = re.findall(r"[^\W_]+", atext[p.end : p.end + 40].lower())
         if after and after[0] == "of":
@@ -152,6 +166,14 @@ def _numbers_dropped_in_place(ctx: Context, src_free: list[Mention]) -> list[Fla
                 )
             )
     return flags
+
+
+def _parenthetical(text: str, m: Mention) -> bool:
+    """The figure stands alone between commas or brackets, outside the claim's grammar."""
+    before = text[max(0, m.start - 3) : m.start].rstrip()
+    after = text[m.end : m.end + 3].lstrip()
+    commas = before.endswith(",") and after.startswith(",")
+    return commas or (before.endswith("(") and after.startswith(")"))
 
 
 # --- dates -------------------------------------------------------------------------------------------
@@ -205,7 +227,7 @@ def entity_supported(key: frozenset[str], known: set[str]) -> bool:
     return hit >= max(1, (len(key) + 1) // 2)
 
 
-def _known_words(doc: Document, upto: Iterable[int] | None = None) -> set[str]:
+def known_words(doc: Document, upto: Iterable[int] | None = None) -> set[str]:
     idx = range(len(doc.sentences)) if upto is None else upto
     known: set[str] = set()
     for i in idx:
@@ -218,11 +240,11 @@ def _known_words(doc: Document, upto: Iterable[int] | None = None) -> set[str]:
 
 
 def check_entities(ctx: Context) -> list[Flag]:
-    known = ctx.a.memo("known_words", lambda: _known_words(ctx.a))
+    known = ctx.a.memo("known_words", lambda: known_words(ctx.a))
     missing = [e for e in ctx.mine("entities") if not entity_supported(e.value, known)]
     if not missing:
         return []
-    bwords = _known_words(ctx.b, [ctx.j]) | _known_words(ctx.b, ctx.group)
+    bwords = known_words(ctx.b, [ctx.j]) | known_words(ctx.b, ctx.group)
     src_free = [e for e in ctx.src("entities") if not entity_supported(e.value, bwords)]
     flags = []
     for e in missing:
@@ -396,7 +418,37 @@ def _scope(text: str, m: Mention, end: int) -> set[str]:
 
 
 def check_negation(ctx: Context) -> list[Flag]:
-    """A negation added or dropped inside the part of the claim both texts share."""
+    """A negation added or dropped inside the part of the claim both texts share, or a word swapped for its
+    opposite ("rose" -> "fell"), which reverses the claim the same way."""
+    return _negation_parity(ctx) or _opposite_words(ctx)
+
+
+def _opposite_words(ctx: Context) -> list[Flag]:
+    b_sent = ctx.b.sentences[ctx.j]
+    b_words = {m.group(0).lower(): m for m in WORD.finditer(b_sent.text)}
+    a_words: dict[str, tuple[int, re.Match]] = {}
+    for i in ctx.sources:
+        for m in WORD.finditer(ctx.a.sentences[i].text):
+            a_words.setdefault(m.group(0).lower(), (i, m))
+    for w, m in b_words.items():
+        if w in a_words or w not in ANTONYMS:
+            continue
+        for x in sorted(ANTONYMS[w]):
+            if x in a_words and x not in b_words:
+                i, am = a_words[x]
+                a_start = ctx.a.sentences[i].start
+                return [
+                    Flag(
+                        "negation_changed",
+                        f"says “{m.group(0)}” where the source says the opposite, “{am.group(0)}”",
+                        (a_start + am.start(), a_start + am.end()),
+                        (b_sent.start + m.start(), b_sent.start + m.end()),
+                    )
+                ]
+    return []
+
+
+def _negation_parity(ctx: Context) -> list[Flag]:
     best = ctx.a.sentences[ctx.sources[0]]
     mine = ctx.mine("negations")
     src = list(ctx.a.facts[best.i].negations)
@@ -420,6 +472,18 @@ def check_negation(ctx: Context) -> list[Flag]:
     return []
 
 
+INVENTED_ITEMS = "spells out "  # how a list flag's detail begins
+
+
+def invents_items(flag: Flag) -> bool:
+    """An enumeration of several things the source never names: invented content, not rewording.
+
+    A single new name or figure may be an extraction slip; several new items in one list are not, so such a
+    sentence is altered whatever the support classifier makes of its wording.
+    """
+    return flag.type == "specifics_added" and flag.detail.startswith(INVENTED_ITEMS)
+
+
 def check_lists(ctx: Context) -> list[Flag]:
     """An enumeration of things the source never names is a specific the rewrite added."""
     a_stems = {t for toks in ctx.a.tokens for t in toks}
@@ -430,7 +494,7 @@ def check_lists(ctx: Context) -> list[Flag]:
             flags.append(
                 Flag(
                     "specifics_added",
-                    "spells out " + ", ".join(f"“{x}”" for x in novel) + ", which the source does not name",
+                    INVENTED_ITEMS + ", ".join(f"“{x}”" for x in novel) + ", which the source does not name",
                     None,
                     span(m),
                 )

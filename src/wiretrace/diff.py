@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .align import Alignment, Link, link
-from .checks import Context, check_all
+from .checks import Context, check_all, invents_items
 from .lexicon import STOPWORDS
 from .model import Document, Flag, SentenceResult
 from .support import features, support_probabilities, support_threshold
@@ -19,7 +19,8 @@ from .text import WORD, squash, stem
 LINK_MIN = 0.44  # blended similarity below which no source sentence supports a derived one: "added"
 # The support probability from which a linked sentence is a paraphrase comes with the shipped model
 # (chosen on out-of-fold training predictions, see scripts/train_support.py).
-# Flags that contradict the source outright: a sentence carrying one is altered whatever the classifier says.
+# Flags that contradict the source outright: a sentence carrying one is altered whatever the classifier says
+# (so is one that spells out several things the source never names, see ``checks.invents_items``).
 HARD_FLAGS = frozenset(
     {"number_changed", "date_changed", "quote_fabricated", "quote_altered", "negation_changed"}
 )
@@ -109,7 +110,7 @@ def diff_derived(a: Document, b: Document, al: Alignment) -> list[SentenceResult
 
 
 def _decide(a: Document, b: Document, lk: Link, p: float, flags: list[Flag]) -> tuple[str, list[Flag]]:
-    if p >= support_threshold() and not any(f.type in HARD_FLAGS and f.strong for f in flags):
+    if p >= support_threshold() and not any(decisive(f) for f in flags):
         return "paraphrase", flags
     if flags:
         return "altered", flags
@@ -125,6 +126,11 @@ def _decide(a: Document, b: Document, lk: Link, p: float, flags: list[Flag]) -> 
         )
         for s, e in runs[:3]
     ]
+
+
+def decisive(flag: Flag) -> bool:
+    """A flag that makes its sentence altered on its own: an outright contradiction or invented items."""
+    return (flag.type in HARD_FLAGS and flag.strong) or invents_items(flag)
 
 
 def _novel_runs(a: Document, b: Document, j: int) -> list[tuple[int, int]]:

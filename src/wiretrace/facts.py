@@ -39,6 +39,7 @@ class Quantity:
     value: float
     kind: str  # count | fraction | percent | money | vague | ordinal | multiple
     approx: bool = False
+    step: float = 0.0  # value of one unit of the last digit written ("17.3 percent": 0.001); 0 when unknown
 
 
 @dataclass(frozen=True)
@@ -207,13 +208,16 @@ def _numbers(text: str, offset: int) -> list[Mention]:
         if re.fullmatch(r"(?:19|20)\d\d", raw) and not m.group("scale") and not m.group("pct"):
             continue  # a year, handled as a date
         value = float(raw)
+        step = 10.0 ** -len(raw.partition(".")[2])  # "17.3" is written to the tenth
         scale = (m.group("scale") or "").lower()
         if scale:
             value *= SCALE_WORDS[scale]
+            step *= SCALE_WORDS[scale]
         kind = "percent" if m.group("pct") else "money" if m.group("cur") else "count"
         if kind == "percent":
             value /= 100
-        add(m.start(), m.end(), Quantity(value, kind, _is_approx(text, m.start())))
+            step /= 100
+        add(m.start(), m.end(), Quantity(value, kind, _is_approx(text, m.start()), step))
     for m in _FRACTION.finditer(text):
         if m.group("half"):
             value = 0.5
@@ -262,8 +266,18 @@ def quantities_match(b: Quantity, a: Quantity) -> bool:
         or {b.kind, a.kind} <= {"count", "money"}
     ):
         tol = 0.1 if (a.approx or b.approx or "fraction" in (a.kind, b.kind)) else 1e-9
-        return abs(b.value - a.value) <= tol * max(abs(a.value), abs(b.value), 1e-9)
+        return abs(b.value - a.value) <= tol * max(abs(a.value), abs(b.value), 1e-9) or rounds(b, a)
     return False
+
+
+def rounds(b: Quantity, a: Quantity) -> bool:
+    """``b`` is ``a`` rounded to fewer digits ("17 percent" for "17.3 percent", "$50" for "$50.01").
+
+    Only digits actually written count: "50" is not taken as a rounding of "47" (trailing zeros may be exact).
+    """
+    if not (b.step and a.step) or b.step <= a.step * (1 + 1e-9):
+        return False
+    return abs(b.value - a.value) <= b.step / 2 * (1 + 1e-9)
 
 
 def quantity_supported(b: Quantity, source: list[Quantity]) -> bool:
@@ -574,11 +588,16 @@ def _lexical(
     return out
 
 
+_NOT_ONLY = re.compile(r"\bnot\s+(?:only|just|merely|simply)\b", re.IGNORECASE)
+
+
 def _negations(text: str, offset: int) -> list[Mention]:
+    # "not only ... but also" adds a claim; it negates nothing.
+    additive = {m.start() for m in _NOT_ONLY.finditer(text)}
     out = [
         Mention("negation", m.start() + offset, m.end() + offset, m.group(0), m.group(0).lower())
         for m in WORD.finditer(text)
-        if m.group(0).lower() in NEGATIONS
+        if m.group(0).lower() in NEGATIONS and m.start() not in additive
     ]
     out += [
         Mention("negation", m.start() + offset, m.end() + offset, m.group(0), m.group(0).lower())

@@ -41,6 +41,39 @@ NEGATIONS = frozenset(
     """not no never none nobody nothing neither without cannot n't denied deny denies""".split()
 )
 
+# Opposites: a rewrite that puts one where its source has the other reverses the claim ("shares rose" ->
+# "shares fell") as surely as an added "not". Verbs in their common forms, adjectives and nouns of outcome;
+# no function words, no pairs that often stand side by side without contradiction ("buy or sell").
+ANTONYM_PAIRS = tuple(
+    tuple(pair.split())
+    for pair in """rise fall|rises falls|rose fell|risen fallen|rising falling|increase decrease
+    |increased decreased|increases decreases|increasing decreasing|win lose|wins loses|won lost
+    |winning losing|winner loser|winners losers|gain loss|gains losses|victory defeat
+    |victories defeats|higher lower|highest lowest|accept reject|accepted rejected|accepts rejects
+    |approve reject|approved rejected|approves rejects|allowed banned|allowed forbidden
+    |opened closed|success failure|successful unsuccessful|succeeded failed|supported opposed
+    |supports opposes|supporters opponents|agree disagree|agreed disagreed|guilty innocent
+    |convicted acquitted|legal illegal|stronger weaker|strongest weakest|positive negative
+    |best worst|better worse|largest smallest|biggest smallest|bigger smaller|cheaper dearer
+    |easier harder|safe dangerous|safer riskier|permanent temporary|maximum minimum|ally enemy
+    |allies enemies|arrived departed|expanded shrank|expand shrink|boosted cut|raised lowered
+    |raise lower|included excluded|hired fired|alive dead|survived died|possible impossible
+    |likely unlikely|able unable|optimistic pessimistic|optimism pessimism|confirmed denied
+    |confirms denies|admitted denied|admits denies|remembered forgot|resigned appointed
+    |released arrested|released detained|freed arrested|freed detained|freed jailed|soared plunged
+    |soars plunges|surged slumped|surged plunged|climbed dropped|climbs drops|upheld overturned
+    |lifted imposed|lifts imposes|eased tightened|relaxed tightened|passed failed|praised criticised
+    |praised criticized|praises criticises|praises criticizes|welcomed condemned|welcomes condemns
+    |rewarded punished|profit loss|profits losses|surplus deficit|majority minority
+    |acquitted convicted|legalised banned|legalized banned|increase cut|increased cut
+    |increases cuts""".split("|")
+)
+ANTONYMS: dict[str, frozenset[str]] = {
+    w: frozenset({y for x, y in ANTONYM_PAIRS if x == w} | {x for x, y in ANTONYM_PAIRS if y == w})
+    for pair in ANTONYM_PAIRS
+    for w in pair
+}
+
 # Verbs and phrases that attribute a claim to someone.
 ATTRIBUTION_VERBS = frozenset(
     """said says say told tells stated announced announces warned warns noted added confirmed confirms

@@ -1,11 +1,16 @@
 """Is a derived sentence supported by the source sentence(s) it is linked to?
 
-A logistic model over alignment, lexical and fact features. No NLI model ships on PyPI, so the model is
-small, trained by ``scripts/train_support.py`` on development data and shipped as a JSON file of weights.
+A small model (gradient-boosted trees, or a logistic model) over alignment, lexical and fact features: how
+much of the sentence the source holds, word for word and by word vectors; which words it inserts with no
+counterpart, and which pairs of shared words it puts in reverse order (arguments swapped); which figures and
+names it takes from elsewhere in the story rather than from the linked sentences; and the fact-check flags.
+No NLI model ships on PyPI, so the model is trained by ``scripts/train_support.py`` on development data and
+shipped as a JSON file of weights.
 """
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import json
 import math
@@ -15,10 +20,12 @@ from importlib import resources
 import numpy as np
 
 from .align import Link
+from .checks import entity_supported, invents_items, known_words
 from .embed import word_vectors
+from .facts import quantity_supported
 from .lexicon import STOPWORDS
 from .model import Document, Flag
-from .text import WORD
+from .text import WORD, stem
 
 FEATURES = (
     "cosine",
@@ -46,6 +53,10 @@ FEATURES = (
     "unmatched_run",
     "unmatched_share",
     "order_agreement",
+    "insertions",
+    "discordant",
+    "local_numbers",
+    "local_entities",
 )
 UNMATCHED_BELOW = 0.6  # a word whose nearest source word is less similar than this is new information
 
@@ -122,6 +133,37 @@ def _bigrams(tokens: tuple[str, ...]) -> set[tuple[str, str]]:
     return set(itertools.pairwise(tokens))
 
 
+def discordant_pairs(b_words: list[str], a_words: list[str]) -> float:
+    """Share of pairs of shared words whose order the derived sentence reverses ("A sued B" -> "B sued A").
+
+    Unlike ``order_agreement`` (neighbours only) this counts every pair, so two arguments swapped across a
+    verb show however many words stand between them.
+    """
+    first: dict[str, int] = {}
+    for k, w in enumerate(a_words):
+        first.setdefault(w, k)
+    pos = [first[w] for w in dict.fromkeys(b_words) if w in first]
+    n = len(pos)
+    if n < 3:
+        return 0.0
+    return sum(y < x for x, y in itertools.combinations(pos, 2)) / (n * (n - 1) / 2)
+
+
+def inserted_words(b_words: list[str], a_words: list[str]) -> int:
+    """Content words the derived sentence puts in where its source has nothing to replace them with.
+
+    A word standing in the place of a source word is a rewording (or a substitution, judged by the fact
+    checks); a word inserted with no counterpart is a new detail ("a British man" for "a man").
+    """
+    a_set = set(a_words)
+    out = 0
+    ops = difflib.SequenceMatcher(None, a_words, b_words, autojunk=False).get_opcodes()
+    for tag, i1, i2, j1, j2 in ops:
+        if tag == "insert" or (tag == "replace" and all(w in b_words for w in a_words[i1:i2])):
+            out += sum(1 for w in b_words[j1:j2] if w not in a_set)
+    return out
+
+
 def features(a: Document, b: Document, link: Link, flags: list[Flag]) -> dict[str, float]:
     btoks = b.tokens[link.b]
     bset = set(btoks)
@@ -152,7 +194,7 @@ def features(a: Document, b: Document, link: Link, flags: list[Flag]) -> dict[st
             count[f.type] += 1
     n_numbers = sum(1 for f in flags if f.type == "specifics_added" and "figure" in f.detail)
     n_entities = sum(1 for f in flags if f.type == "specifics_added" and f.detail.startswith("names"))
-    n_lists = sum(1 for f in flags if f.type == "specifics_added" and f.detail.startswith("spells out"))
+    n_lists = sum(1 for f in flags if invents_items(f))
     src_len = sum(len(a.tokens[i]) for i in link.sources)
     b_words = _sentence_words(b)[link.b]
     src_words = [w for i in link.sources for w in _sentence_words(a)[i]]
@@ -160,6 +202,11 @@ def features(a: Document, b: Document, link: Link, flags: list[Flag]) -> dict[st
     unmatched = [w for w, v in zip(b_words, soft, strict=True) if v < UNMATCHED_BELOW]
     doc_soft = soft_match(unmatched, b, _doc_words(a), a) if unmatched else np.ones(0)
     best_tokens = a.tokens[link.sources[0]]
+    sources = sorted(link.sources)
+    b_stems = [stem(w) for w in b_words]
+    a_stems = [stem(w) for i in sources for w in _sentence_words(a)[i]]
+    known = known_words(a, sources)  # local facts: what the linked sentences (not the whole story) hold
+    src_numbers = [m.value for i in sources for m in a.facts[i].numbers]
     return {
         "cosine": link.cosine,
         "containment": link.containment,
@@ -186,6 +233,12 @@ def features(a: Document, b: Document, link: Link, flags: list[Flag]) -> dict[st
         "unmatched_run": min(_longest_run(soft < UNMATCHED_BELOW), 4) / 4,
         "unmatched_share": float((soft < UNMATCHED_BELOW).mean()) if len(soft) else 0.0,
         "order_agreement": order_agreement(btoks, best_tokens),
+        "insertions": min(inserted_words(b_stems, a_stems), 6),
+        "discordant": discordant_pairs(b_stems, a_stems),
+        "local_numbers": min(
+            sum(not quantity_supported(m.value, src_numbers) for m in b.facts[link.b].numbers), 3
+        ),
+        "local_entities": min(sum(not entity_supported(m.value, known) for m in b.facts[link.b].entities), 3),
     }
 
 
