@@ -648,7 +648,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.make_test_data:
         make_test_data(args.make_test_data)
         return 0
-    out: list[str] = []
+    from bench.run import machine
+
+    shown = " ".join(argv if argv is not None else sys.argv[1:])
+    out: list[str] = [
+        f"- corpus command: `python bench/corpus_bench.py {shown}` (`make bench`; `BENCH_SIZES` sets the "
+        f"corpus sizes); machine: {machine()}; date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
+        "",
+    ]
     if args.quality:
         out += [*run_quality(args), ""]
     if args.throughput:
