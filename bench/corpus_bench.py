@@ -403,12 +403,17 @@ def sentence_pool() -> tuple[list[str], dict[str, str]]:
     return sorted(set(sentences)), partner
 
 
-def synthetic_corpus(n: int, seed: int = 5, planted: float = 0.1) -> tuple[list[dict], set[frozenset[str]]]:
+def synthetic_corpus(
+    n: int, seed: int = 5, planted: float = 0.1, pool: float = 1.0
+) -> tuple[list[dict], set[frozenset[str]]]:
     """``n`` articles: bases are 8-16 random real sentences; ``planted`` of them are copies (60-100% of a
     base's sentences verbatim, plus a furniture line) and as many are rewrites (a base made of MSRP
-    sentences with a paraphrase partner, each replaced by its partner, some dropped, neighbours swapped)."""
+    sentences with a paraphrase partner, each replaced by its partner, some dropped, neighbours swapped).
+    ``pool`` is the share of the real sentences drawn from (a fixed random subset)."""
     rng = random.Random(seed)
     sentences, partner = sentence_pool()
+    if pool < 1.0:
+        sentences = sorted(random.Random(seed + 1).sample(sentences, max(1, round(pool * len(sentences)))))
     with_partner = [s for s in sentences if s in partner]
     records: list[dict] = []
     truth: set[frozenset[str]] = set()
@@ -529,14 +534,19 @@ def index_child(source: Path, db: Path, workers: int | None) -> dict:
     }
 
 
-def run_throughput(sizes: list[int], workers: int | None) -> list[str]:
+def run_throughput(sizes: list[int], workers: int | None, scale_pool: bool = False) -> list[str]:
     import statistics
     import subprocess
 
     from wiretrace import Corpus
 
     lines = [
-        "## Corpus mode: indexing throughput (synthetic corpora from real sentences)",
+        "## Corpus mode: indexing throughput (synthetic corpora from real sentences)"
+        + (
+            ": sentence pool scaled to the corpus size, so every size reuses each sentence about as often"
+            if scale_pool
+            else ""
+        ),
         "",
         "| articles | sentence reuse | seconds | articles/s | ingest articles/s | verify pairs/s "
         "| candidates/article | disk bytes/article | indexer peak RSS MB (ingest / verify / stories) "
@@ -546,7 +556,7 @@ def run_throughput(sizes: list[int], workers: int | None) -> list[str]:
     times: dict[int, float] = {}
     resident: dict[int, int] = {}  # KB resident at the end of ingest
     for n in sizes:
-        records, truth = synthetic_corpus(n)
+        records, truth = synthetic_corpus(n, pool=n / max(sizes) if scale_pool else 1.0)
         reuse = sentence_reuse(records)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "synthetic.jsonl"
@@ -635,6 +645,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--throughput", default="", help="comma-separated synthetic corpus sizes, e.g. 2000,10000")
     p.add_argument("--workers", type=int, default=None)
+    p.add_argument(
+        "--scale-pool",
+        action="store_true",
+        help="also run the sizes with the sentence pool scaled to the corpus size (equal sentence reuse)",
+    )
     p.add_argument("--frank-split", default="validation")
     p.add_argument("--summedits-per-doc", type=int, default=8)
     p.add_argument("--ecb-topics", type=int, default=20)
@@ -659,7 +674,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.quality:
         out += [*run_quality(args), ""]
     if args.throughput:
-        out += run_throughput([int(x) for x in args.throughput.split(",") if x], args.workers)
+        sizes = [int(x) for x in args.throughput.split(",") if x]
+        out += run_throughput(sizes, args.workers)
+        if args.scale_pool and len(sizes) >= 2:
+            out += ["", *run_throughput(sizes, args.workers, scale_pool=True)]
     print("\n".join(out))
     return 0
 
