@@ -54,7 +54,7 @@ from .verify import (
     warm,
 )
 
-BATCH = 256  # new articles per ingest transaction
+BATCH = 512  # new articles per ingest transaction (each commit rewrites pages all over a large index)
 VERIFY_BATCH = 1024  # pairs per verify transaction
 POOL_CHUNK = 32  # pairs per task sent to a worker
 SCORE_BATCH = 64  # queries scored together (their postings and score arrays held at once)
