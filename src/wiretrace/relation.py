@@ -9,6 +9,7 @@ quotes the same people word for word.
 from __future__ import annotations
 
 import math
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from .diff import DERIVED_LABELS
@@ -70,8 +71,20 @@ def vocabulary_containment(a: Document, b: Document) -> float:
     """Share of the smaller text's content words that the other text also uses."""
     ta = {t for s, toks in zip(a.sentences, a.tokens, strict=True) if s.kind != "boilerplate" for t in toks}
     tb = {t for s, toks in zip(b.sentences, b.tokens, strict=True) if s.kind != "boilerplate" for t in toks}
+    return set_containment(ta, tb)
+
+
+def set_containment(ta: AbstractSet[str], tb: AbstractSet[str]) -> float:
+    """Share of the smaller of two vocabularies that the other holds."""
     small, big = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
     return len(small & big) / len(small) if small else 0.0
+
+
+def is_brief(sentences_a: int, sentences_b: int, vocab: float) -> bool:
+    """One text is a brief, teaser or summary of the other: one or two story sentences against at least
+    three times as many, sharing ``BRIEF_VOCAB`` of the vocabulary."""
+    short, long_ = sorted((sentences_a, sentences_b))
+    return 0 < short <= BRIEF_SENTENCES and long_ >= 3 * short and vocab >= BRIEF_VOCAB
 
 
 def decide_relation(a: Document, b: Document, b_cov: Coverage, a_cov: Coverage) -> Relation:
@@ -81,8 +94,7 @@ def decide_relation(a: Document, b: Document, b_cov: Coverage, a_cov: Coverage) 
     if vocab < UNRELATED_BELOW:
         return Relation("unrelated", round(1.0 - vocab, 3), f"they share {vocab:.0%} of their vocabulary")
     mutual = min(b_cov.derived, a_cov.derived)
-    short, long_ = sorted((a_cov.total, b_cov.total))
-    brief = 0 < short <= BRIEF_SENTENCES and long_ >= 3 * short and vocab >= BRIEF_VOCAB
+    brief = is_brief(a_cov.total, b_cov.total, vocab)
     if (
         (share >= DERIVED_SHARE and vocab >= DERIVED_VOCAB)
         or (mutual >= DERIVED_MUTUAL and vocab >= DERIVED_VOCAB)

@@ -37,14 +37,7 @@ LONG_MIN_ESTIMATE = 0.22  # ... when both texts are long (KEYS stem keys each): 
 # most of its source's distinctive words, two unrelated long texts share some by chance
 LOOKUP_BUDGET = 2048  # postings a new article reads at most, rarest keys first
 
-# Kept for the ``vectors`` table and ``Corpus.vectors`` (document vectors are still stored).
-MIN_COSINE = 0.35
-NEIGHBOURS = 8
-CENTRE_PRIOR = 16
-WINDOW_DAYS = 30
-CHUNK = 32_768
-
-
+EMPTY = np.zeros(0, np.int64)
 IDF_PRIOR = 1000  # documents assumed beside the corpus, none holding the term: a small corpus is no
 # evidence that words are common (with two texts, every shared word would look common and none be a key)
 
@@ -72,11 +65,6 @@ class Queries:
         return Queries(
             self.q_of[a:b] - lo, self.keys[a:b], self.weights[a:b], self.index[a:b], self.names[a:b], hi - lo
         )
-
-    def of(self, q: int) -> np.ndarray:
-        """Query ``q``'s index keys."""
-        a, b = np.searchsorted(self.q_of, [q, q + 1])
-        return self.keys[a:b][self.index[a:b]]
 
     def key_totals(self) -> tuple[np.ndarray, np.ndarray]:
         """Per query: total idf of its index keys, and how many of them are stems."""
@@ -149,6 +137,17 @@ class Postings:
         return lens, self.articles[flat].astype(np.int64)
 
 
+def key_frequencies(
+    known: dict[int, tuple[int, int]], keys: np.ndarray = EMPTY, counts: np.ndarray = EMPTY
+) -> tuple[np.ndarray, np.ndarray]:
+    """How many articles are indexed under each key, as sorted keys and their counts: the stored counts
+    (``Store.terms``: term -> (df, kdf)) plus ``counts`` more for ``keys`` (a batch being indexed)."""
+    old_k = np.fromiter((k for k, c in known.items() if c[1]), np.int64)
+    old_c = np.fromiter((c[1] for c in known.values() if c[1]), np.int64)
+    all_k, at = np.unique(np.r_[old_k, keys].astype(np.int64), return_inverse=True)
+    return all_k, np.bincount(at, weights=np.r_[old_c, counts], minlength=len(all_k)).astype(np.int64)
+
+
 def lookup_mask(queries: Queries, kdf_keys: np.ndarray, kdf_counts: np.ndarray) -> np.ndarray:
     """Which keys each query reads: the rarest first (fewest articles indexed under them, ``kdf`` as
     sorted keys and their counts), while the postings a query reads stay within ``LOOKUP_BUDGET``.
@@ -204,7 +203,7 @@ def score_queries(
     uq, ua = uniq // width, uniq % width
     read = queries.index & looked
     totals = np.bincount(queries.q_of, weights=np.where(read, queries.weights, 0.0), minlength=nq)
-    long_q = np.bincount(queries.q_of, weights=queries.index & ~queries.names, minlength=nq) >= KEYS
+    long_q = queries.key_totals()[1] >= KEYS
     other_w, other_n = key_weight(ua)
     est = shared / np.maximum(np.minimum(totals[uq].astype(np.float32), other_w), 1e-6)
     bar = np.where(long_q[uq] & (other_n >= KEYS), max(min_estimate, LONG_MIN_ESTIMATE), min_estimate)
@@ -244,98 +243,3 @@ def pairs_of(numbers: list[int], scored: list[Scored]) -> dict[tuple[int, int], 
             if m != n:
                 pairs.setdefault((min(n, m), max(n, m)), set()).add("keys")
     return pairs
-
-
-# --- document vectors (kept for ``Corpus.vectors``; no longer a candidate channel) ---------------
-
-
-@dataclass
-class VectorIndex:
-    """Growable in-memory int8 matrix of document vectors (256 bytes an article) plus day numbers."""
-
-    numbers: np.ndarray
-    matrix: np.ndarray
-    days: np.ndarray
-    size: int = 0
-    total: np.ndarray | None = None
-
-    @classmethod
-    def from_arrays(cls, numbers: np.ndarray, matrix: np.ndarray, days: np.ndarray) -> VectorIndex:
-        index = cls(numbers.copy(), matrix.copy() if matrix.size else np.zeros((0, 0), np.int8), days.copy())
-        index.size = len(numbers)
-        index.total = matrix.astype(np.float64).sum(axis=0) / 127.0 if matrix.size else None
-        return index
-
-    def add(self, numbers: np.ndarray, vectors: np.ndarray, days: np.ndarray) -> None:
-        if not len(numbers):
-            return
-        need = self.size + len(numbers)
-        if self.matrix.shape[0] < need or self.matrix.shape[1] != vectors.shape[1]:
-            cap = max(need, 2 * self.matrix.shape[0], 1024)
-            grown = np.zeros((cap, vectors.shape[1]), np.int8)
-            if self.size:
-                grown[: self.size] = self.matrix[: self.size]
-            self.matrix = grown
-            self.numbers = np.resize(self.numbers, cap)
-            self.days = np.resize(self.days, cap)
-        self.matrix[self.size : need] = vectors
-        added = vectors.astype(np.float64).sum(axis=0) / 127.0
-        self.total = added if self.total is None else self.total + added
-        self.numbers[self.size : need] = numbers
-        self.days[self.size : need] = days
-        self.size = need
-
-    def nearest(
-        self,
-        queries: np.ndarray,
-        query_days: np.ndarray,
-        k: int = NEIGHBOURS,
-        min_cosine: float = MIN_COSINE,
-        window_days: int | None = WINDOW_DAYS,
-        exclude: np.ndarray | None = None,
-    ) -> list[list[tuple[int, float]]]:
-        """For each query vector (int8), up to ``k`` (article number, centred cosine >= min_cosine)."""
-        centre = self.centre()
-        q = _unit(queries.astype(np.float32) / 127.0 - centre)
-        best_s = np.full((len(q), 0), -1.0, np.float32)
-        best_i = np.zeros((len(q), 0), np.int64)
-        for start in range(0, self.size, CHUNK):
-            stop = min(self.size, start + CHUNK)
-            block = _unit(self.matrix[start:stop].astype(np.float32) / 127.0 - centre)
-            scores = q @ block.T
-            if window_days is not None:
-                d = self.days[start:stop]
-                far = (np.abs(query_days[:, None] - d[None, :]) > window_days) & (query_days[:, None] >= 0)
-                scores[far & (d[None, :] >= 0)] = -1.0
-            if exclude is not None:
-                scores[exclude[:, None] == self.numbers[None, start:stop]] = -1.0
-            take = min(k, stop - start)
-            part = np.argpartition(-scores, take - 1, axis=1)[:, :take]
-            best_s = np.concatenate([best_s, np.take_along_axis(scores, part, axis=1)], axis=1)
-            best_i = np.concatenate([best_i, part + start], axis=1)
-            if best_s.shape[1] > k:
-                keep = np.argpartition(-best_s, k - 1, axis=1)[:, :k]
-                best_s = np.take_along_axis(best_s, keep, axis=1)
-                best_i = np.take_along_axis(best_i, keep, axis=1)
-        out = []
-        for row_s, row_i in zip(best_s, best_i, strict=True):
-            order = np.argsort(-row_s)
-            out.append(
-                [
-                    (int(self.numbers[row_i[j]]), round(float(row_s[j]), 4))
-                    for j in order
-                    if row_s[j] >= min_cosine
-                ]
-            )
-        return out
-
-    def centre(self) -> np.ndarray:
-        dim = self.matrix.shape[1] if self.matrix.size else 0
-        if self.total is None or not self.size:
-            return np.zeros(dim, np.float32)
-        return (self.total / (self.size + CENTRE_PRIOR)).astype(np.float32)
-
-
-def _unit(x: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(x, axis=-1, keepdims=True)
-    return x / np.where(norms == 0, 1, norms)

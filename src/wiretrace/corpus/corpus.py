@@ -43,13 +43,13 @@ from .store import SCHEMA_VERSION, Store
 from .stories import BRIEF_GATE, build_stories, iter_stories, site_summary
 from .verify import (
     DERIVATION,
+    Item,
     Verifier,
     diff_chunk,
     diff_pair,
     diff_stored,
     ingest_chunk,
     init_worker,
-    make_item,
     relate_chunk,
     warm,
 )
@@ -124,7 +124,6 @@ class Corpus:
     def __init__(self, path: str | Path = "corpus.wt", workers: int | None = None) -> None:
         self.store = Store(path)
         self.workers = workers if workers is not None else min(2, os.cpu_count() or 1)
-        self._vectors: cand.VectorIndex | None = None
         self._kw: tuple[np.ndarray, np.ndarray] | None = None  # key weight and stem-key count per article
 
     def close(self) -> None:
@@ -135,13 +134,6 @@ class Corpus:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    @property
-    def vectors(self) -> cand.VectorIndex:
-        """Document vectors of every article (loaded on first use; candidate search does not need them)."""
-        if self._vectors is None:
-            self._vectors = cand.VectorIndex.from_arrays(*self.store.load_vectors())
-        return self._vectors
 
     def _check_schema(self) -> None:
         if self.store.schema() != SCHEMA_VERSION and self.store.count():
@@ -317,14 +309,11 @@ class Corpus:
                 kw[nums], kn[nums] = key_w, np.minimum(key_n, 255)
                 # Articles indexed under each key: earlier batches' (every term of the batch was read)
                 # plus this batch's own.
-                old_k = np.fromiter((k for k, c in known.items() if c[1]), np.int64)
-                old_c = np.fromiter((c[1] for c in known.values() if c[1]), np.int64)
-                kdf_keys, at = np.unique(np.r_[old_k, batch_keys], return_inverse=True)
-                kdf_counts = np.bincount(at, weights=np.r_[old_c, batch_kdf], minlength=len(kdf_keys))
+                kdf_keys, kdf_counts = cand.key_frequencies(known, batch_keys, batch_kdf)
                 pairs: dict[tuple[int, int], set[str]] = {}
                 for i in range(0, len(numbers), SCORE_BATCH):  # bounded working memory
                     part = queries.part(i, min(i + SCORE_BATCH, len(numbers)))
-                    looked = cand.lookup_mask(part, kdf_keys, kdf_counts.astype(np.int64))
+                    looked = cand.lookup_mask(part, kdf_keys, kdf_counts)
                     # this batch's postings are in the file already
                     postings = store.postings(np.unique(part.keys[looked]).tolist())
                     scored = cand.score_queries(
@@ -348,11 +337,7 @@ class Corpus:
         total = self.store.count("pairs WHERE status = 'pending'")
         if not total:
             return 0
-        n_docs = self.store.count()
-        args = (str(self.store.path), n_docs, SITE_MIN_ARTICLES, SITE_MIN_SHARE)
-        use_pool = self.workers > 1 and total >= 4 * POOL_CHUNK
-        pool = self._pool(init_worker, args) if use_pool else None
-        local = None if use_pool else Verifier(self.store, n_docs, SITE_MIN_ARTICLES, SITE_MIN_SHARE)
+        pool, local = self._verifiers(total >= 4 * POOL_CHUNK)
         done = 0
         try:
             after = (-1, -1)
@@ -378,6 +363,19 @@ class Corpus:
                 pool.shutdown(cancel_futures=True)
         return done
 
+    def _verifier(self, n_docs: int | None = None) -> Verifier:
+        """A verifier in this process (``n_docs``: the corpus size its idf weights use)."""
+        n_docs = self.store.count() if n_docs is None else n_docs
+        return Verifier(self.store, n_docs, SITE_MIN_ARTICLES, SITE_MIN_SHARE)
+
+    def _verifiers(self, enough_work: bool) -> tuple[ProcessPoolExecutor | None, Verifier | None]:
+        """Worker processes that each hold a verifier, when there are several and enough work for them;
+        else one verifier in this process."""
+        if self.workers > 1 and enough_work:
+            args = (str(self.store.path), self.store.count(), SITE_MIN_ARTICLES, SITE_MIN_SHARE)
+            return self._pool(init_worker, args), None
+        return None, self._verifier()
+
     @staticmethod
     def _start(pool: ProcessPoolExecutor, fn, pairs: list[tuple[int, int]]) -> list:
         return [pool.submit(fn, pairs[i : i + POOL_CHUNK]) for i in range(0, len(pairs), POOL_CHUNK)]
@@ -390,11 +388,7 @@ class Corpus:
         total = self.store.count("pairs WHERE status = 'done' AND compare_json IS NULL")
         if not total:
             return 0
-        n_docs = self.store.count()
-        args = (str(self.store.path), n_docs, SITE_MIN_ARTICLES, SITE_MIN_SHARE)
-        use_pool = self.workers > 1 and total >= 2 * POOL_CHUNK
-        pool = self._pool(init_worker, args) if use_pool else None
-        local = None if use_pool else Verifier(self.store, n_docs, SITE_MIN_ARTICLES, SITE_MIN_SHARE)
+        pool, local = self._verifiers(total >= 2 * POOL_CHUNK)
         done = changed = 0
         try:
             while True:
@@ -493,7 +487,7 @@ class Corpus:
         row = self.store.pair_row(na, nb)
         if row is None or row["status"] != "done":
             return None
-        verifier = Verifier(self.store, self.store.count(), SITE_MIN_ARTICLES, SITE_MIN_SHARE)
+        verifier = self._verifier()
         diff = diff_stored(verifier, min(na, nb), max(na, nb))
         if diff is None:
             return None
@@ -519,10 +513,7 @@ class Corpus:
         lookup = cand.select_keys(
             np.zeros(len(an.terms), np.int64), an.terms, an.counts, an.names, dfs, n_docs, 1
         )
-        kdf = sorted((k, known[k][1]) for k in lookup.keys.tolist() if k in known)
-        looked = cand.lookup_mask(
-            lookup, np.asarray([k for k, _ in kdf], np.int64), np.asarray([c for _, c in kdf], np.int64)
-        )
+        looked = cand.lookup_mask(lookup, *cand.key_frequencies(known))
         postings = self.store.postings(lookup.keys[looked].tolist())
         kw, kn = self._key_stats()
 
@@ -535,7 +526,7 @@ class Corpus:
         top = max(cand.TOP, 3 * limit)
         scored = cand.score_queries(lookup, np.asarray([-1]), postings, key_weight, looked, top=top)[0]
         found = [n for n in scored.numbers.tolist() if n not in own]
-        verifier = Verifier(self.store, n_docs, SITE_MIN_ARTICLES, SITE_MIN_SHARE)
+        verifier = self._verifier(n_docs)
         q_row = {
             "n": -1,
             "id": query.id,
@@ -549,7 +540,7 @@ class Corpus:
             "first_seen": None,
             "credits": json.dumps(list(an.credits)),
         }
-        q_item = make_item(q_row, decode_record(an.record), verifier.site_lines(query.source))
+        q_item = Item(q_row, decode_record(an.record), verifier.site_lines(query.source))
         verifier.load(found)
         docs: dict = {}
         hits = []

@@ -127,6 +127,14 @@ class Store:
             raise
         self.db.execute("COMMIT")
 
+    def select_in(self, sql: str, keys: Iterable, size: int = 500) -> Iterator[tuple]:
+        """Rows of ``sql`` (which holds ``{marks}`` where its ``IN`` list goes) for every key, read ``size``
+        keys a query (SQLite limits the number of parameters of one statement)."""
+        keys = list(keys)
+        for i in range(0, len(keys), size):
+            chunk = keys[i : i + size]
+            yield from self.db.execute(sql.format(marks=",".join("?" * len(chunk))), chunk)
+
     # --- articles ------------------------------------------------------------------------------
 
     def known(self, article_id: str, thash: str) -> bool:
@@ -134,20 +142,6 @@ class Store:
             "SELECT 1 FROM articles WHERE id = ? OR text_hash = ? LIMIT 1", (article_id, thash)
         ).fetchone()
         return row is not None
-
-    def insert_article(self, row: dict) -> int:
-        cur = self.db.execute(
-            "INSERT INTO articles(id, path, title, source, url, published, first_seen, text_hash, text, meta,"
-            " credits, language) VALUES (:id, :path, :title, :source, :url, :published, :first_seen,"
-            " :text_hash, :text, :meta, :credits, :language)",
-            row,
-        )
-        n = cur.lastrowid
-        self.db.execute(
-            "INSERT INTO articles_fts(rowid, title, text) VALUES (?, ?, ?)",
-            (n, row["title"] or "", row["text"]),
-        )
-        return int(n)
 
     def insert_articles(self, rows: list[dict]) -> list[int]:
         """Insert many articles (and their full-text rows); their numbers, in order."""
@@ -178,23 +172,8 @@ class Store:
         self, numbers: Iterable[int], with_text: bool = False, fields: tuple[str, ...] = ARTICLE_FIELDS
     ) -> dict[int, dict]:
         cols = fields + (("text",) if with_text else ())
-        out: dict[int, dict] = {}
-        numbers = list(numbers)
-        for i in range(0, len(numbers), 500):
-            chunk = numbers[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.db.execute(f"SELECT {','.join(cols)} FROM articles WHERE n IN ({marks})", chunk):
-                out[row[0]] = dict(zip(cols, row, strict=True))
-        return out
-
-    def texts(self, numbers: Iterable[int]) -> dict[int, str]:
-        numbers = sorted(set(numbers))
-        out: dict[int, str] = {}
-        for i in range(0, len(numbers), 500):
-            chunk = numbers[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            out.update(self.db.execute(f"SELECT n, text FROM articles WHERE n IN ({marks})", chunk))
-        return out
+        sql = f"SELECT {','.join(cols)} FROM articles WHERE n IN ({{marks}})"
+        return {row[0]: dict(zip(cols, row, strict=True)) for row in self.select_in(sql, numbers)}
 
     def number_of(self, article_id: str) -> int | None:
         row = self.db.execute("SELECT n FROM articles WHERE id = ?", (article_id,)).fetchone()
@@ -212,29 +191,12 @@ class Store:
             ((r[0], r[5], r[4].tobytes()) for r in rows),
         )
 
-    def insert_analysis(
-        self, n: int, record: bytes, key_weight: float, stem_keys: int, vector: np.ndarray, day: int | None
-    ) -> None:
-        self.db.execute(
-            "INSERT INTO docs(article, record, keyw, keyn) VALUES (?, ?, ?, ?)",
-            (n, record, key_weight, stem_keys),
-        )
-        self.db.execute("INSERT INTO vectors(article, day, vec) VALUES (?, ?, ?)", (n, day, vector.tobytes()))
-
     def terms(self, terms: Iterable[int]) -> dict[int, tuple[int, int]]:
         """term -> (df, kdf) for the known ones."""
-        terms = sorted({int(t) for t in terms})
-        out: dict[int, tuple[int, int]] = {}
-        for i in range(0, len(terms), 900):
-            chunk = terms[i : i + 900]
-            marks = ",".join("?" * len(chunk))
-            for t, df, kdf in self.db.execute(
-                f"SELECT term, df, kdf FROM terms WHERE term IN ({marks})", chunk
-            ):
-                out[t] = (df, kdf)
-        return out
-
-    term_counts = terms
+        rows = self.select_in(
+            "SELECT term, df, kdf FROM terms WHERE term IN ({marks})", sorted({int(t) for t in terms}), 900
+        )
+        return {t: (df, kdf) for t, df, kdf in rows}
 
     def update_terms(self, df: dict[int, int], kdf: dict[int, int]) -> None:
         """Add a batch's document frequencies (every term) and key frequencies (its keys)."""
@@ -265,14 +227,13 @@ class Store:
 
     def postings(self, terms: Iterable[int]) -> Postings:
         """Every article number indexed under each term (in indexing order)."""
-        terms = sorted({int(t) for t in terms})
-        rows: list[tuple[int, bytes]] = []
-        for i in range(0, len(terms), 900):
-            chunk = terms[i : i + 900]
-            marks = ",".join("?" * len(chunk))
-            rows += self.db.execute(
-                f"SELECT term, articles FROM postings WHERE term IN ({marks}) ORDER BY term, block", chunk
-            ).fetchall()
+        rows = list(
+            self.select_in(
+                "SELECT term, articles FROM postings WHERE term IN ({marks}) ORDER BY term, block",
+                sorted({int(t) for t in terms}),
+                900,
+            )
+        )
         keys = np.fromiter((r[0] for r in rows), np.int64, len(rows))
         sizes = np.fromiter((len(r[1]) for r in rows), np.int64, len(rows)) // 4
         keys, first = np.unique(keys, return_index=True)  # a term's blocks are consecutive rows
@@ -295,28 +256,14 @@ class Store:
         (``text_len``) when ``text`` is False."""
         cols = (*ARTICLE_FIELDS, "text" if text else "text_len")
         select = ",".join("a." + c for c in ARTICLE_FIELDS) + (",a.text" if text else ",length(a.text)")
-        out: dict[int, tuple[dict, bytes]] = {}
-        numbers = sorted(set(numbers))
-        for i in range(0, len(numbers), 500):
-            chunk = numbers[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            sql = (
-                f"SELECT {select}, d.record FROM articles a JOIN docs d ON d.article = a.n"
-                f" WHERE a.n IN ({marks})"
-            )
-            for row in self.db.execute(sql, chunk):
-                out[row[0]] = (dict(zip(cols, row[:-1], strict=True)), row[-1])
-        return out
-
-    def load_vectors(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(article numbers, int8 matrix, day numbers or -1), in article order."""
-        rows = self.db.execute("SELECT article, day, vec FROM vectors ORDER BY article").fetchall()
-        if not rows:
-            return np.zeros(0, np.int64), np.zeros((0, 0), np.int8), np.zeros(0, np.int32)
-        numbers = np.fromiter((r[0] for r in rows), np.int64, len(rows))
-        days = np.fromiter((-1 if r[1] is None else r[1] for r in rows), np.int32, len(rows))
-        matrix = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.int8).reshape(len(rows), -1)
-        return numbers, matrix, days
+        sql = (
+            f"SELECT {select}, d.record FROM articles a JOIN docs d ON d.article = a.n"
+            " WHERE a.n IN ({marks})"
+        )
+        return {
+            row[0]: (dict(zip(cols, row[:-1], strict=True)), row[-1])
+            for row in self.select_in(sql, sorted(set(numbers)))
+        }
 
     # --- site boilerplate ----------------------------------------------------------------------
 
@@ -499,16 +446,10 @@ class Store:
 
     def dates(self, numbers: Iterable[int]) -> dict[int, dict]:
         """Claimed and first-seen dates per article number."""
-        out: dict[int, dict] = {}
-        numbers = sorted(set(numbers))
-        for i in range(0, len(numbers), 900):
-            chunk = numbers[i : i + 900]
-            marks = ",".join("?" * len(chunk))
-            for n, pub, seen in self.db.execute(
-                f"SELECT n, published, first_seen FROM articles WHERE n IN ({marks})", chunk
-            ):
-                out[n] = {"published": pub, "first_seen": seen}
-        return out
+        rows = self.select_in(
+            "SELECT n, published, first_seen FROM articles WHERE n IN ({marks})", sorted(set(numbers)), 900
+        )
+        return {n: {"published": pub, "first_seen": seen} for n, pub, seen in rows}
 
     def compare_json(self, a: int, b: int) -> dict | None:
         row = self.db.execute(

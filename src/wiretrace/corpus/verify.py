@@ -40,14 +40,14 @@ from ..diff import link_labels
 from ..model import Article, Document, Relation
 from ..prepare import prepare
 from ..relation import (
-    BRIEF_SENTENCES,
-    BRIEF_VOCAB,
     DERIVED_VOCAB,
     UNRELATED_BELOW,
     coverage,
     decide_direction,
     decide_relation,
     findings,
+    is_brief,
+    set_containment,
 )
 from ..segment import line_spans
 from .candidates import idf
@@ -192,22 +192,15 @@ class Item:
         return self._vectors
 
 
-def make_item(row: dict, rec: Record, boilerplate: frozenset[int]) -> Item:
-    return Item(row, rec, boilerplate)
-
-
 def containment(a: Item, b: Item) -> float:
     """``relation.vocabulary_containment`` of the two light Documents, from the cached stem sets: the
     share of the smaller vocabulary found in the other."""
-    small, big = (a.stems, b.stems) if len(a.stems) <= len(b.stems) else (b.stems, a.stems)
-    return len(small & big) / len(small) if small else 0.0
+    return set_containment(a.stems, b.stems)
 
 
 def brief_pair(a: Item, b: Item, vocab: float) -> bool:
-    """The engine's brief test (``relation.decide_relation``): a text of one or two story sentences, a
-    third or less the length of the other, sharing at least ``BRIEF_VOCAB`` of its vocabulary."""
-    short, long_ = sorted((a.body, b.body))
-    return 0 < short <= BRIEF_SENTENCES and long_ >= 3 * short and vocab >= BRIEF_VOCAB
+    """The engine's brief test (``relation.is_brief``) on the two items' story-sentence counts."""
+    return is_brief(a.body, b.body, vocab)
 
 
 class Verifier:
@@ -257,7 +250,7 @@ class Verifier:
             if missing:  # one read of the terms not seen yet (their counts are fixed during verification)
                 if len(known) > 500_000:
                     known.clear()
-                counts = self.store.term_counts(missing)
+                counts = self.store.terms(missing)
                 known.update((h, counts.get(h, (0, 0))[0]) for h in missing)
             df = np.fromiter((known[h] for h in hashed.values()), np.float32, len(hashed))
             item.weights = dict(
@@ -303,9 +296,9 @@ class Verifier:
         """Read the texts of items loaded without them (their Documents need them)."""
         need = [it for it in items if "text" not in it.row]
         if need:
-            texts = self.store.texts(it.row["n"] for it in need)
+            rows = self.store.articles([it.row["n"] for it in need], with_text=True, fields=("n",))
             for it in need:
-                it.row["text"] = texts[it.row["n"]]
+                it.row["text"] = rows[it.row["n"]]["text"]
 
     def relate_pairs(self, pairs: list[tuple[int, int]]) -> list[tuple[int, int, dict | None]]:
         """Many pairs (their articles loaded in one read)."""
