@@ -95,9 +95,9 @@ def _is_credit_line(line: str, lower: str) -> bool:
 
 def _suffix(text: str, start: int, end: int) -> re.Match[str] | None:
     """``_SUFFIX`` searched in the line's last characters first (where a trailing credit sits)."""
-    if not _ends_with_wire(text[max(start, end - _TAIL) : end]):
-        return None
     window = max(start, end - _TAIL)
+    if not _ends_with_wire(text[window:end]):
+        return None
     m = _SUFFIX.search(text, window, end)
     if m is not None and m.start() == window > start:  # the spaces before it may reach further back
         m = _SUFFIX.search(text, start, end)

@@ -8,6 +8,7 @@ with :func:`markupsafe.escape` before joining them into :class:`markupsafe.Marku
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from itertools import pairwise
@@ -53,9 +54,18 @@ RELATION_WORDS = {"rewrite": "a REWRITE", "copy": "a COPY"}
 def environment() -> Environment:
     """The cached Jinja2 environment; templates are read from the package with importlib.resources."""
     root = resources.files("wiretrace.report").joinpath("templates")
+    return make_environment(
+        lambda name: root.joinpath(name).read_text(encoding="utf-8"), "wiretrace/report/templates/"
+    )
+
+
+def make_environment(read: Callable[[str], str], origin: str = "") -> Environment:
+    """A Jinja2 environment over templates that ``read(name)`` returns (packaged files, never reloaded;
+    ``origin`` prefixes their names in tracebacks), with autoescape on, undefined names as errors, and the
+    report's filters (the web UI adds its own)."""
 
     def load(name: str) -> tuple[str, str, Any]:
-        return root.joinpath(name).read_text(encoding="utf-8"), f"wiretrace/report/templates/{name}", _fresh
+        return read(name), origin + name, _fresh
 
     env = Environment(
         loader=FunctionLoader(load),

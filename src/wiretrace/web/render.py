@@ -14,7 +14,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from jinja2 import Environment, FunctionLoader, StrictUndefined
+from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from ..report import html as report_html
@@ -34,20 +34,10 @@ def environment() -> Environment:
     web = resources.files("wiretrace.web").joinpath("templates")
     report = resources.files("wiretrace.report").joinpath("templates")
 
-    def load(name: str) -> tuple[str, str, Any]:
-        root = report if name.startswith("_pair") else web
-        return root.joinpath(name).read_text(encoding="utf-8"), name, lambda: True
+    def read(name: str) -> str:
+        return (report if name.startswith("_pair") else web).joinpath(name).read_text(encoding="utf-8")
 
-    env = Environment(
-        loader=FunctionLoader(load),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["pct"] = report_html.pct
-    env.filters["num"] = report_html.num
-    env.filters["human"] = report_html.human
+    env = report_html.make_environment(read)
     env.filters["snippet"] = snippet
     env.filters["day"] = day
     env.filters["ticks"] = ticks
