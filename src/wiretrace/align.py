@@ -8,6 +8,7 @@ not Jaccard, because a rewrite that drops half of a sentence is still derived fr
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,11 +38,16 @@ class Alignment:
     b_ok: np.ndarray
     weights: dict[str, float]  # word -> weight; words common to many sentences of the pair weigh little
 
-    def cover(self, b_tokens: tuple[str, ...], a_tokens: set[str]) -> float:
-        """Weighted share of ``b_tokens`` present in ``a_tokens``."""
+    def covers(self, b_tokens: tuple[str, ...], candidates: list[set[str]]) -> list[float]:
+        """Weighted share of ``b_tokens`` present in each of several token sets. Summed with ``fsum``: a
+        plain sum follows the sets' iteration order, which changes with the process's string hash seed, and
+        a merge decided at its threshold would then change from run to run."""
         bset = set(b_tokens)
-        total = sum(self.weights.get(t, 1.0) for t in bset)
-        return sum(self.weights.get(t, 1.0) for t in bset & a_tokens) / total if total else 0.0
+        w = self.weights
+        total = math.fsum(w.get(t, 1.0) for t in bset)
+        if not total:
+            return [0.0] * len(candidates)
+        return [math.fsum(w.get(t, 1.0) for t in bset & a_tokens) / total for a_tokens in candidates]
 
     def transpose(self, a: Document, b: Document) -> Alignment:
         """The same pair seen the other way round (b as source)."""
@@ -104,7 +110,8 @@ def link(al: Alignment, a: Document, b: Document, j: int) -> Link | None:
     score = 0.5 * al.cosine[j] + 0.5 * al.containment[j]
     score = np.where(al.a_ok, score, -1.0)
     # Headlines match headlines; body matches body (a headline is a summary of everything).
-    same_kind = np.array([s.kind == b.sentences[j].kind for s in a.sentences])
+    kind = b.sentences[j].kind
+    same_kind = np.array([s.kind == kind for s in a.sentences])
     if (al.a_ok & same_kind).any():
         score = np.where(same_kind, score, -1.0)
     best = int(np.argmax(score))
@@ -113,11 +120,9 @@ def link(al: Alignment, a: Document, b: Document, j: int) -> Link | None:
     btoks = b.tokens[j]
     if btoks and cover < 0.9:
         best_set = set(a.tokens[best])
-        gains = [
-            (al.cover(btoks, best_set | set(a.tokens[i])) - cover, int(i))
-            for i in np.argsort(-score)[:8]
-            if i != best and score[i] > 0
-        ]
+        others = [int(i) for i in np.argsort(-score)[:8] if i != best and score[i] > 0]
+        merged = al.covers(btoks, [best_set | set(a.tokens[i]) for i in others])
+        gains = [(c - cover, i) for c, i in zip(merged, others, strict=True)]
         if gains:
             gain, second = max(gains)
             if gain >= MERGE_GAIN and score[second] >= 0.4:
