@@ -146,7 +146,7 @@ def test_search_does_not_add_to_the_index(indexed):
 
 def test_reindexing_is_a_no_op(indexed):
     _, corpus, _ = indexed
-    tables = ("articles", "docs", "terms", "postings", "vectors", "pairs", "stories")
+    tables = ("articles", "docs", "sketches", "terms", "postings", "pairs", "stories")
     before = {t: corpus.store.count(t) for t in tables}
     report = corpus.add([JSONL])
     assert report.indexed == 0 and report.duplicates == before["articles"]
@@ -257,7 +257,7 @@ def _dump(db: Path) -> dict[str, list]:
         "docs",
         "terms",
         "postings",
-        "vectors",
+        "sketches",
         "pairs",
         "sites",
         "site_lines",

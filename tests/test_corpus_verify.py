@@ -4,6 +4,7 @@ shortcuts; the claim-level diff is computed on demand; stories choose between co
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -14,13 +15,14 @@ from wiretrace.compare import relate_documents
 from wiretrace.corpus.fingerprint import (
     analyse_batch,
     decode_record,
+    decode_sketch,
     dequantise,
     is_specific,
     record_document,
     sentence_vectors,
 )
 from wiretrace.corpus.stories import build_stories
-from wiretrace.corpus.verify import Item, Verifier, containment, relate
+from wiretrace.corpus.verify import Item, Verifier, containment, relate, sketch_relate
 from wiretrace.embed import embed
 from wiretrace.model import Article
 from wiretrace.prepare import prepare
@@ -88,6 +90,11 @@ def items():
     return rows
 
 
+@pytest.fixture(scope="module")
+def sketches():
+    return [decode_sketch(an.sketch) for an in analyse_batch(corpus_articles())]
+
+
 def test_cheap_containment_is_the_engines(items):
     for x in items[:12]:
         for y in items[:12]:
@@ -109,6 +116,58 @@ def test_the_relation_with_shortcuts_is_the_engines(items):
                 assert got is None or got["relation"] == "same_event"
             else:
                 assert got is not None and got["relation"] == expected.type, (x.row["id"], y.row["id"])
+
+
+def test_what_the_sketches_settle_is_what_the_verifier_decides(items, sketches):
+    """Sketches settle most candidate pairs (dropped, or same_event from shared names) without decoding a
+    record; what they settle must be exactly the full verification's result, and they must leave every
+    pair that needs the alignment to it."""
+    verifier = Verifier(store=None, n_docs=len(items), min_articles=3, min_share=0.3)
+    verifier.weights = lambda item: {t: 1.0 for t in item.stems}
+    rows = [{**x.row, "text_len": len(x.row["text"])} for x in items]
+    for row in rows:
+        del row["text"]
+    settled = Counter()
+    for i, (x, sx) in enumerate(zip(items, sketches, strict=True)):
+        assert sx.body == x.body and sx.size == len(x.row["text"])
+        assert len(sx.stems) == len(x.stems) and sx.entities == x.specific_entities()
+        for j in range(i + 1, len(items)):
+            y, sy = items[j], sketches[j]
+            done, result = sketch_relate((rows[i], sx), (rows[j], sy))
+            assert (done, result) == sketch_relate((rows[j], sy), (rows[i], sx))
+            full = verifier.relate(x, y)
+            if done:
+                assert result == full, (x.row["id"], y.row["id"])
+                settled["same_event" if result else "dropped"] += 1
+            else:
+                settled["aligned"] += 1
+                assert full is None or full["b_from_a"] is not None  # the alignment ran
+    assert settled["dropped"] > 100 and settled["same_event"] > 5 and settled["aligned"] > 5, settled
+
+
+class _SiteStore:
+    """A store stub: the corpus's sketches, one site, and which of its lines repeat."""
+
+    def __init__(self, blobs: dict[int, bytes], repeated: dict[int, str]) -> None:
+        self.blobs, self.repeated = blobs, repeated
+
+    def sketches(self, numbers):
+        row = {"source": "site.example", "published": None, "first_seen": None}
+        return {n: ({**row, "n": n}, self.blobs[n]) for n in numbers}
+
+    def site_boilerplate(self, site, min_articles, min_share):
+        return self.repeated
+
+
+def test_a_sketch_is_not_used_when_site_boilerplate_changes_the_story_sentences():
+    articles = corpus_articles()[:6]
+    analyses = analyse_batch(articles)
+    blobs = {i: an.sketch for i, an in enumerate(analyses)}
+    body_line = next(h for h in decode_sketch(blobs[0]).body_lines.tolist() if h)
+    verifier = Verifier(_SiteStore(blobs, {body_line: "a repeated line"}), 6, 3, 0.3)
+    verifier.load_sketches(list(blobs))
+    assert verifier.sketches[0] is None  # its story sentences depend on the site's boilerplate
+    assert all(verifier.sketches[i] is not None for i in range(1, 6))
 
 
 def test_int8_vectors_keep_the_relation_of_the_seed_pair():

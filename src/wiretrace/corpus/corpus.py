@@ -9,7 +9,7 @@
 Indexing runs in resumable phases. Ingest: records are read in input order and new articles (unknown
 id and text hash) are analysed once, in batches, by worker processes (light prepare, sentence vectors,
 stems: ``fingerprint.analyse_batch``); the main process commits each batch's articles, records,
-document frequencies, keys, vectors, site-line counts and candidate pairs in one transaction. Verify:
+document frequencies, keys, sketches, site-line counts and candidate pairs in one transaction. Verify:
 worker processes read the two records of each pending pair from the file and decide its relation
 (``verify.Verifier``); results commit in batches. Stories are then recomputed from the verified pairs.
 Diffs: the full claim-level comparison of a verified pair runs when it is first asked for
@@ -83,15 +83,6 @@ class IndexReport:
             f"{self.candidates} candidate pairs, {self.verified} verified, {self.edges} edges kept, "
             f"{self.stories} stories"
         )
-
-
-def day_number(value: str | None) -> int:
-    if not value:
-        return -1
-    try:
-        return date.fromisoformat(value[:10]).toordinal()
-    except ValueError:
-        return -1
 
 
 def corpus_id(article: Article, thash: str) -> str:
@@ -235,11 +226,11 @@ class Corpus:
         return self._kw
 
     def _commit(self, batch: list[Pending], analyses: list[Analysis], report: IndexReport) -> None:
-        """One ingest transaction: articles, records, term counts, keys, vectors, site lines, candidates."""
+        """One ingest transaction: articles, records, sketches, term counts, keys, site lines, candidates."""
         store = self.store
         before = self._key_stats()
         with store.transaction():
-            rows, days = [], []
+            rows = []
             for (article, thash, aid, meta, first_seen), an in zip(batch, analyses, strict=True):
                 published = article.published.isoformat() if article.published else None
                 rows.append(
@@ -258,7 +249,6 @@ class Corpus:
                         "language": article.language,
                     }
                 )
-                days.append(day_number(published))
             numbers = store.insert_articles(rows)
             nums = np.asarray(numbers, np.int64)
             all_terms = np.concatenate([an.terms for an in analyses])
@@ -288,8 +278,8 @@ class Corpus:
             key_w, key_n = queries.key_totals()
             store.insert_analyses(
                 [
-                    (n, an.record, float(kw_n), int(kn_n), an.vector, None if day < 0 else day)
-                    for n, an, kw_n, kn_n, day in zip(numbers, analyses, key_w, key_n, days, strict=True)
+                    (n, an.record, float(kw_n), int(kn_n), an.sketch)
+                    for n, an, kw_n, kn_n in zip(numbers, analyses, key_w, key_n, strict=True)
                 ]
             )
             store.add_site_lines_batch(
@@ -340,16 +330,22 @@ class Corpus:
         pool, local = self._verifiers(total >= 4 * POOL_CHUNK)
         done = 0
         try:
-            after = (-1, -1)
-            page = self.store.pending_after(after, VERIFY_BATCH)
-            running = self._start(pool, relate_chunk, page) if pool else None
-            while page:
-                nxt = self.store.pending_after(page[-1], VERIFY_BATCH)
+            inflight: deque[tuple[list[tuple[int, int]], list]] = deque()
+            nxt = self.store.pending_after((-1, -1), VERIFY_BATCH)
+            while nxt or inflight:
+                # Two pages out at once: the workers start the next while this process saves the last.
+                while nxt and len(inflight) < (INFLIGHT if pool else 1):
+                    inflight.append((nxt, self._start(pool, relate_chunk, nxt) if pool else []))
+                    nxt = self.store.pending_after(nxt[-1], VERIFY_BATCH)
+                page, running = inflight.popleft()
                 if pool:
                     results = [r for f in running for r in f.result()]
-                    running = self._start(pool, relate_chunk, nxt) if nxt else None
                 else:
-                    results = [(lo, hi, local.relate_pair(lo, hi)) for lo, hi in page]
+                    results = [
+                        r
+                        for i in range(0, len(page), POOL_CHUNK)
+                        for r in local.relate_pairs(page[i : i + POOL_CHUNK])
+                    ]
                 with self.store.transaction():
                     self.store.save_results(results)
                     report.edges += sum(result is not None for _, _, result in results)
@@ -357,7 +353,6 @@ class Corpus:
                 report.verified += len(page)
                 if progress:
                     progress("verify", done, total)
-                page = nxt
         finally:
             if pool:
                 pool.shutdown(cancel_futures=True)

@@ -72,7 +72,7 @@ class Analysis:
     terms: np.ndarray  # int64 hashes of the distinct content stems of the non-boilerplate sentences ...
     counts: np.ndarray  # how often each occurs (int32) ...
     names: np.ndarray  # ... and whether the term is a name (a capitalised word pair of a story sentence)
-    vector: np.ndarray  # (dim,) int8 document vector (token-weighted mean of the body sentences)
+    sketch: bytes  # what verification's cheap tests read (see encode_sketch)
     lines: tuple[tuple[int, str], ...]  # (hash, text) of the article's distinct lines, site boilerplate
     credits: tuple[str, ...]
     language: str
@@ -320,6 +320,60 @@ def decode_record(blob: bytes) -> Record:
     )
 
 
+_SKETCH = b"WTS1"
+
+
+@dataclass(frozen=True)
+class Sketch:
+    """What verification's cheap tests read, stored beside the record (a few hundred bytes, against a
+    record's few kilobytes). Most candidate pairs share too little vocabulary to be anything, or are
+    same_event pairs that need only shared names; the sketch settles both without decoding a record.
+    It holds the record's stems (as 63-bit hashes), name-pair hashes and specific names unchanged, so its
+    answers are the record's, as long as no body sentence sits on a line the site repeats
+    (``body_lines`` tells)."""
+
+    size: int  # length of the text in characters (which of two texts is the longer)
+    body_lines: np.ndarray  # int64 line hash of each body sentence (0: a line too short to count)
+    stems: np.ndarray  # sorted distinct int64 hashes of the stems of the headline and body sentences
+    names: np.ndarray  # sorted hashes of the capitalised word pairs (``Record.names``)
+    entities: frozenset[str]  # the specific names of the body sentences
+
+    @property
+    def body(self) -> int:
+        return len(self.body_lines)
+
+
+def encode_sketch(rec: Record, size: int) -> bytes:
+    story = [i for i, kind in enumerate(rec.kinds) if kind != "boilerplate"]
+    body = [i for i in story if rec.kinds[i] == "body"]
+    arrays = [
+        np.asarray([rec.lines[i] for i in body], np.int64),
+        np.asarray(sorted({term_hash(t) for i in story for t in rec.token_lines[i].split()}), np.int64),
+        np.asarray(sorted(rec.names), np.int64),
+    ]
+    entities = "\n".join(sorted({k for i in body for k in (rec.entities or {}).get(i, ())})).encode()
+    return b"".join(
+        [
+            _SKETCH,
+            struct.pack("<5I", size, *(len(a) for a in arrays), len(entities)),
+            *(a.tobytes() for a in arrays),
+            entities,
+        ]
+    )
+
+
+def decode_sketch(blob: bytes) -> Sketch:
+    if blob[:4] != _SKETCH:
+        raise ValueError("not a wiretrace sketch")
+    size, *counts, n_entities = struct.unpack_from("<5I", blob, 4)
+    pos, arrays = 24, []
+    for count in counts:
+        arrays.append(np.frombuffer(blob, np.int64, count=count, offset=pos))
+        pos += 8 * count
+    entities = blob[pos : pos + n_entities].decode()
+    return Sketch(size, *arrays, frozenset(entities.split("\n")) if entities else frozenset())
+
+
 def record_document(rec: Record, article: Article, boilerplate: frozenset[int] = frozenset()) -> Document:
     """The light Document the record was made from; body sentences on a line that ``boilerplate`` (the
     site's repeated lines) holds are relabelled ``boilerplate`` as ``verify.mark_site_boilerplate`` does."""
@@ -354,12 +408,8 @@ def analyse_batch(articles: list[Article]) -> list[Analysis]:
     pos = 0
     for a, d in zip(articles, docs, strict=True):
         n = len(d.sentences)
-        v, sm = vecs[pos : pos + n], sums[pos : pos + n]
+        v = vecs[pos : pos + n]
         pos += n
-        body = [i for i, s in enumerate(d.sentences) if s.kind == "body"] or list(range(n))
-        doc_vec = (
-            quantise(unit_rows(sm[body].sum(axis=0)[None, :])[0]) if n else quantise(np.zeros(sums.shape[1]))
-        )
         tf: dict[int, int] = {}
         names: dict[int, int] = {}
         for s, toks in zip(d.sentences, d.tokens, strict=True):
@@ -377,13 +427,14 @@ def analyse_batch(articles: list[Article]) -> list[Analysis]:
                     names[h] = names.get(h, 0) + 1
         names = {h: c for h, c in names.items() if h not in tf}
         per_sentence, distinct = _sentence_lines(a.text, d)
+        record = encode_record(d, v, list(names), per_sentence)
         out.append(
             Analysis(
-                encode_record(d, v, list(names), per_sentence),
+                record,
                 np.fromiter([*tf.keys(), *names.keys()], np.int64, len(tf) + len(names)),
                 np.fromiter([*tf.values(), *names.values()], np.int32, len(tf) + len(names)),
                 np.arange(len(tf) + len(names)) >= len(tf),
-                doc_vec,
+                encode_sketch(decode_record(record), len(a.text)),
                 distinct,
                 d.credits,
                 d.language,

@@ -23,8 +23,8 @@ import numpy as np
 
 from .candidates import Postings
 
-SCHEMA_VERSION = "2"
-POSTING_BLOCK = 4096  # article numbers per postings row
+SCHEMA_VERSION = "3"
+POSTING_BLOCK = 16384  # article numbers per postings row (a lookup reads a term's rows: few, not too long)
 WRITER_CACHE_KB = 32 * 1024
 
 SCHEMA = """
@@ -51,7 +51,8 @@ CREATE TABLE IF NOT EXISTS terms(term INTEGER PRIMARY KEY,  -- hash of a stem or
 CREATE TABLE IF NOT EXISTS postings(term INTEGER NOT NULL, block INTEGER NOT NULL,
     articles BLOB NOT NULL,           -- int32 numbers of the block's articles indexed under the term
     PRIMARY KEY(term, block)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS vectors(article INTEGER PRIMARY KEY, day INTEGER, vec BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS sketches(article INTEGER PRIMARY KEY,
+    data BLOB NOT NULL);              -- what verification's cheap tests read (fingerprint.Sketch)
 CREATE TABLE IF NOT EXISTS pairs(
     lo INTEGER NOT NULL, hi INTEGER NOT NULL,
     status TEXT NOT NULL,             -- pending | done
@@ -63,7 +64,7 @@ CREATE TABLE IF NOT EXISTS pairs(
     flags TEXT, added INTEGER, findings TEXT,  -- from the full comparison: NULL until it ran
     evidence TEXT,                    -- JSON: brief, explained (idf-weighted containment), shared_entities
     compare_json BLOB,                -- zlib-compressed wiretrace.compare/1 JSON, NULL until computed
-    PRIMARY KEY(lo, hi)) WITHOUT ROWID;
+    PRIMARY KEY(hi, lo)) WITHOUT ROWID;  -- hi first: a batch's new pairs go to the end of the tree
 CREATE INDEX IF NOT EXISTS pairs_status ON pairs(status);
 CREATE TABLE IF NOT EXISTS sites(site TEXT PRIMARY KEY, articles INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS site_lines(site TEXT NOT NULL, line INTEGER NOT NULL, n INTEGER NOT NULL,
@@ -181,15 +182,12 @@ class Store:
 
     # --- fingerprints --------------------------------------------------------------------------
 
-    def insert_analyses(self, rows: list[tuple[int, bytes, float, int, np.ndarray, int | None]]) -> None:
-        """(n, record, key weight, stem-key count, document vector, day) of many articles."""
+    def insert_analyses(self, rows: list[tuple[int, bytes, float, int, bytes]]) -> None:
+        """(n, record, key weight, stem-key count, sketch) of many articles."""
         self.db.executemany(
             "INSERT INTO docs(article, record, keyw, keyn) VALUES (?, ?, ?, ?)", (r[:4] for r in rows)
         )
-        self.db.executemany(
-            "INSERT INTO vectors(article, day, vec) VALUES (?, ?, ?)",
-            ((r[0], r[5], r[4].tobytes()) for r in rows),
-        )
+        self.db.executemany("INSERT INTO sketches(article, data) VALUES (?, ?)", ((r[0], r[4]) for r in rows))
 
     def terms(self, terms: Iterable[int]) -> dict[int, tuple[int, int]]:
         """term -> (df, kdf) for the known ones."""
@@ -265,6 +263,17 @@ class Store:
             for row in self.select_in(sql, sorted(set(numbers)))
         }
 
+    def sketches(self, numbers: Iterable[int]) -> dict[int, tuple[dict, bytes]]:
+        """(article row: n, source and dates; sketch blob) per article number."""
+        sql = (
+            "SELECT a.n, a.source, a.published, a.first_seen, s.data FROM articles a"
+            " JOIN sketches s ON s.article = a.n WHERE a.n IN ({marks})"
+        )
+        return {
+            row[0]: (dict(zip(("n", "source", "published", "first_seen"), row[:4], strict=True)), row[4])
+            for row in self.select_in(sql, sorted(set(numbers)))
+        }
+
     # --- site boilerplate ----------------------------------------------------------------------
 
     def add_site_lines_batch(self, items: list[tuple[str, Iterable[tuple[int, str]]]]) -> None:
@@ -310,16 +319,15 @@ class Store:
         return cur.rowcount
 
     def pending_after(self, after: tuple[int, int], limit: int) -> list[tuple[int, int]]:
-        """Pending pairs in (lo, hi) order after ``after``: one pass over the primary key, however many."""
+        """Pending (lo, hi) pairs after the pair ``after``, in primary-key order (hi, then lo): one pass over
+        the key, however many."""
         return self.db.execute(
-            "SELECT lo, hi FROM pairs WHERE (lo, hi) > (?, ?) AND status = 'pending' ORDER BY lo, hi LIMIT ?",
-            (*after, limit),
+            "SELECT lo, hi FROM pairs WHERE (hi, lo) > (?, ?) AND status = 'pending' ORDER BY hi, lo LIMIT ?",
+            (after[1], after[0], limit),
         ).fetchall()
 
     def pending(self, limit: int) -> list[tuple[int, int]]:
-        return self.db.execute(
-            "SELECT lo, hi FROM pairs WHERE status = 'pending' ORDER BY lo, hi LIMIT ?", (limit,)
-        ).fetchall()
+        return self.pending_after((-1, -1), limit)
 
     def save_result(self, lo: int, hi: int, result: dict | None) -> None:
         """Store a verified pair (relation, shares, direction, credit, evidence); drop an unrelated one."""
@@ -389,7 +397,7 @@ class Store:
 
     def without_diff(self, limit: int) -> list[tuple[int, int]]:
         return self.db.execute(
-            "SELECT lo, hi FROM pairs WHERE status = 'done' AND compare_json IS NULL ORDER BY lo, hi LIMIT ?",
+            "SELECT lo, hi FROM pairs WHERE status = 'done' AND compare_json IS NULL ORDER BY hi, lo LIMIT ?",
             (limit,),
         ).fetchall()
 

@@ -37,7 +37,7 @@ import numpy as np
 from .. import align
 from ..compare import compare_documents
 from ..diff import link_labels
-from ..model import Article, Document, Relation
+from ..model import Article, Document
 from ..prepare import prepare
 from ..relation import (
     DERIVED_VOCAB,
@@ -53,7 +53,9 @@ from ..segment import line_spans
 from .candidates import idf
 from .fingerprint import (
     Record,
+    Sketch,
     decode_record,
+    decode_sketch,
     dequantise,
     line_hash,
     record_document,
@@ -70,6 +72,7 @@ DERIVATION = ("copy", "rewrite")
 # this, a day of news collapses into a few giant "stories".
 SAME_EVENT_ENTITIES = 3
 CACHE = 8192  # articles kept decoded per process
+SKETCHES = 32768  # sketches kept per process (a few hundred bytes each)
 
 
 def article_from_row(row: dict) -> Article:
@@ -203,6 +206,49 @@ def brief_pair(a: Item, b: Item, vocab: float) -> bool:
     return is_brief(a.body, b.body, vocab)
 
 
+def _shared(x: np.ndarray, y: np.ndarray) -> int:
+    """How many values two sorted arrays of distinct values have in common."""
+    if len(x) > len(y):
+        x, y = y, x
+    if not len(x):
+        return 0
+    return int(np.count_nonzero(y.take(y.searchsorted(x), mode="clip") == x))
+
+
+def same_event_result(a: dict, b: dict, vocab: float, shared: list[str]) -> dict:
+    """A kept same_event pair (rows ``a`` and ``b`` in ``source_first`` order): no alignment ran, so the
+    shares stay unknown (NULL) until the full comparison runs; the score is the vocabulary containment."""
+    return {
+        "src": a["n"],
+        "dst": b["n"],
+        "relation": "same_event",
+        "score": round(vocab, 3),
+        "b_from_a": None,
+        "a_from_b": None,
+        "direction": "unknown",
+        "confidence": 0.0,
+        "credited": None,
+        "evidence": {"shared_entities": shared[:20], "vocab": round(vocab, 3)},
+    }
+
+
+def sketch_relate(x: tuple[dict, Sketch], y: tuple[dict, Sketch]) -> tuple[bool, dict | None]:
+    """``Verifier.relate`` of two (article row, sketch), when the sketches settle it: (True, None) for a
+    dropped pair, (True, the same_event result) when no alignment is needed; (False, None) when the
+    alignment must run."""
+    (rx, sx), (ry, sy) = x, y
+    small = min(len(sx.stems), len(sy.stems))
+    vocab = _shared(sx.stems, sy.stems) / small if small else 0.0
+    if vocab < UNRELATED_BELOW:
+        return True, None
+    if vocab >= DERIVED_VOCAB or is_brief(sx.body, sy.body, vocab):
+        return False, None
+    shared = sorted(sx.entities & sy.entities) if _shared(sx.names, sy.names) else []
+    if len(shared) < SAME_EVENT_ENTITIES:
+        return True, None
+    return True, same_event_result(*source_first(rx, ry), vocab, shared)
+
+
 class Verifier:
     """Relates stored articles, with small per-process caches (an article sits in several pairs).
 
@@ -213,6 +259,8 @@ class Verifier:
         self.n_docs = max(1, n_docs)
         self.min_articles, self.min_share = min_articles, min_share
         self.items: OrderedDict[int, Item] = OrderedDict()
+        # article number -> (row, sketch); None when site boilerplate changes its story sentences
+        self.sketches: OrderedDict[int, tuple[dict, Sketch] | None] = OrderedDict()
         self.boilerplate: dict[str, frozenset[int]] = {}
         self.tfidf: dict[int, dict[str, float]] = {}  # article number -> unit TF-IDF vector
         self.df: dict[int, int] = {}  # term hash -> document frequency, as read
@@ -300,10 +348,37 @@ class Verifier:
             for it in need:
                 it.row["text"] = rows[it.row["n"]]["text"]
 
+    def load_sketches(self, numbers: list[int]) -> None:
+        """Read the sketches of ``numbers`` not in the cache."""
+        cache = self.sketches
+        missing = [n for n in dict.fromkeys(numbers) if n not in cache]
+        for n, (row, blob) in self.store.sketches(missing).items():
+            sketch = decode_sketch(blob)
+            lines = self.site_lines(row["source"])
+            if lines and any(h in lines for h in sketch.body_lines.tolist()):
+                cache[n] = None
+            else:
+                cache[n] = ({**row, "text_len": sketch.size}, sketch)
+        for n in numbers:
+            if n in cache:
+                cache.move_to_end(n)
+        while len(cache) > SKETCHES:
+            cache.popitem(last=False)
+
     def relate_pairs(self, pairs: list[tuple[int, int]]) -> list[tuple[int, int, dict | None]]:
-        """Many pairs (their articles loaded in one read)."""
-        self.load([n for pair in pairs for n in pair], text=False)
-        return [(lo, hi, self.relate_pair(lo, hi)) for lo, hi in pairs]
+        """Many pairs: most are settled from their sketches; the others' articles are loaded in one read."""
+        self.load_sketches([n for pair in pairs for n in pair])
+        settled: dict[tuple[int, int], dict | None] = {}
+        for lo, hi in pairs:
+            x, y = self.sketches.get(lo), self.sketches.get(hi)
+            if x is not None and y is not None:
+                done, result = sketch_relate(x, y)
+                if done:
+                    settled[lo, hi] = result
+        self.load([n for pair in pairs if pair not in settled for n in pair], text=False)
+        return [
+            (lo, hi, settled[lo, hi] if (lo, hi) in settled else self.relate_pair(lo, hi)) for lo, hi in pairs
+        ]
 
     def relate_pair(self, lo: int, hi: int) -> dict | None:
         self.load([lo, hi])
@@ -322,14 +397,10 @@ class Verifier:
             return None
         brief = brief_pair(a, b, vocab)
         if vocab < DERIVED_VOCAB and not brief:
-            # The engine can only say same_event here, whatever the alignment: no alignment is run. The
-            # shares stay unknown (NULL) until the full comparison runs; the score is the containment.
+            # The engine can only say same_event here, whatever the alignment: no alignment is run.
             shared = self._shared_names(a, b)
-            if len(shared) < SAME_EVENT_ENTITIES:
-                return None
-            rel = Relation("same_event", round(vocab, 3), "shares facts, not sentences")
-            return self._result(
-                a, b, rel, None, None, None, {"shared_entities": shared[:20], "vocab": round(vocab, 3)}
+            return (
+                same_event_result(a.row, b.row, vocab, shared) if len(shared) >= SAME_EVENT_ENTITIES else None
             )
         shared: list[str] = []
         self.with_text(a, b)
