@@ -9,7 +9,7 @@ not Jaccard, because a rewrite that drops half of a sentence is still derived fr
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -37,6 +37,8 @@ class Alignment:
     a_ok: np.ndarray  # which source sentences may be matched (not boilerplate)
     b_ok: np.ndarray
     weights: dict[str, float]  # word -> weight; words common to many sentences of the pair weigh little
+    # what ``link`` computes once per pair, not once per derived sentence (the blended scores, kind masks)
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def covers(self, b_tokens: tuple[str, ...], candidates: list[set[str]]) -> list[float]:
         """Weighted share of ``b_tokens`` present in each of several token sets. Summed with ``fsum``: a
@@ -51,7 +53,7 @@ class Alignment:
 
     def transpose(self, a: Document, b: Document) -> Alignment:
         """The same pair seen the other way round (b as source)."""
-        return build(b, a, cosine=self.cosine.T)
+        return build(b, a, cosine=self.cosine.T, weights=self.weights)  # the weights are symmetric
 
 
 def idf_weights(a: Document, b: Document) -> dict[str, float]:
@@ -73,6 +75,7 @@ def build(
     b: Document,
     cosine: np.ndarray | None = None,
     vectors: tuple[np.ndarray, np.ndarray] | None = None,
+    weights: dict[str, float] | None = None,
 ) -> Alignment:
     """Compute the similarity matrices for ``b`` (derived) against ``a`` (source)."""
     if cosine is None:
@@ -80,7 +83,7 @@ def build(
         va, vb = vectors
         cosine = np.clip(vb @ va.T, 0.0, 1.0) if len(va) and len(vb) else np.zeros((len(vb), len(va)))
     a_sets = [set(t) for t in a.tokens]
-    weights = idf_weights(a, b)
+    weights = idf_weights(a, b) if weights is None else weights
     cont = np.zeros((len(b.sentences), len(a.sentences)), dtype=np.float32)
     # Inverted index: only sentence pairs that share a word get a containment above zero.
     where: dict[str, list[int]] = {}
@@ -105,15 +108,20 @@ def build(
 
 def link(al: Alignment, a: Document, b: Document, j: int) -> Link | None:
     """The best source sentence(s) for derived sentence ``j`` (None when nothing can be matched)."""
-    if not al.b_ok[j] or not al.a_ok.any():
+    memo = al.memo
+    if "score" not in memo:
+        memo["score"] = np.where(al.a_ok, 0.5 * al.cosine + 0.5 * al.containment, -1.0)
+        memo["any"] = bool(al.a_ok.any())
+    if not al.b_ok[j] or not memo["any"]:
         return None
-    score = 0.5 * al.cosine[j] + 0.5 * al.containment[j]
-    score = np.where(al.a_ok, score, -1.0)
+    score = memo["score"][j]
     # Headlines match headlines; body matches body (a headline is a summary of everything).
     kind = b.sentences[j].kind
-    same_kind = np.array([s.kind == kind for s in a.sentences])
-    if (al.a_ok & same_kind).any():
-        score = np.where(same_kind, score, -1.0)
+    if ("kind", kind) not in memo:
+        same_kind = np.array([s.kind == kind for s in a.sentences])
+        memo["kind", kind] = same_kind if (al.a_ok & same_kind).any() else None
+    if memo["kind", kind] is not None:
+        score = np.where(memo["kind", kind], score, -1.0)
     best = int(np.argmax(score))
     sources = [best]
     cover = float(al.containment[j, best])

@@ -164,8 +164,8 @@ def link_labels(a: Document, b: Document, al: Alignment) -> list[SentenceResult]
         sent = b.sentences[j]
         if sent.kind != "body":
             out.append(SentenceResult(sent, sent.kind))
-        elif squash(sent.text) in a_squashed:
-            out.append(SentenceResult(sent, "verbatim", [a_squashed[squash(sent.text)]], 1.0))
+        elif (same := a_squashed.get(squash(sent.text))) is not None:
+            out.append(SentenceResult(sent, "verbatim", [same], 1.0))
         elif lk is not None and lk.similarity >= LINK_MIN:
             out.append(SentenceResult(sent, "paraphrase", list(lk.sources), _round(lk.similarity)))
         else:

@@ -71,7 +71,7 @@ DERIVATION = ("copy", "rewrite")
 # reports of two events of one kind (two rehab stays at one clinic) often share two such names. Without
 # this, a day of news collapses into a few giant "stories".
 SAME_EVENT_ENTITIES = 3
-CACHE = 8192  # articles kept decoded per process
+CACHE = 2048  # articles kept decoded per process (only pairs that need the alignment load them)
 SKETCHES = 32768  # sketches kept per process (a few hundred bytes each)
 
 
