@@ -149,3 +149,44 @@ def test_lines_a_site_repeats_become_site_boilerplate(tmp_path):
     doc = mark_site_boilerplate(prepare(article), frozenset(lines))
     marked = [s for s in doc.sentences if s.reason == "site boilerplate"]
     assert [s.text for s in marked] == [footer]
+
+
+def test_site_line_counts_add_up_once_whatever_the_runs(tmp_path):
+    """Line counts are added after ingest from the stored texts, with a mark of how far they got: one run,
+    two runs, or a count asked for again must all give the same counts."""
+    import json
+
+    footer = "Follow our newsroom on social media for the latest updates from around the region"
+    docs = [p.read_text(encoding="utf-8") for p in sorted(DATA.glob("ecb_*.txt"))]
+    docs.append((DATA / "seed_ap.txt").read_text(encoding="utf-8"))
+    records = [
+        {"id": f"d{i}", "text": f"{text.strip()}\n{footer}", "series": "one.example"}
+        for i, text in enumerate(docs)
+    ]
+
+    def write(name: str, rows: list[dict]):
+        path = tmp_path / name
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        return path
+
+    def counts(corpus) -> list[tuple]:
+        return corpus.store.db.execute("SELECT site, line, n FROM site_lines ORDER BY site, line").fetchall()
+
+    once = wiretrace.Corpus(tmp_path / "once.wt")
+    once.add([write("all.jsonl", records)], verify=False)
+    twice = wiretrace.Corpus(tmp_path / "twice.wt")
+    twice.add([write("first.jsonl", records[:2])], verify=False)
+    twice.add([write("rest.jsonl", records[2:])], verify=False)
+    assert counts(once) == counts(twice)
+    assert max(n for _, _, n in counts(once)) == len(records)  # the footer, on every page
+    assert once.count_site_lines() == 0 and counts(once) == counts(twice)
+    # A run killed before it added its lines leaves them pending; the next corpus opened counts them from
+    # the stored texts, to the same counts.
+    killed = wiretrace.Corpus(tmp_path / "killed.wt")
+    killed._flush_lines = lambda force=False: False
+    killed.add([write("all2.jsonl", records)], verify=False)
+    assert counts(killed) == [] and killed.store.count("lines_pending") == len(records)
+    killed.close()
+    rerun = wiretrace.Corpus(tmp_path / "killed.wt")
+    assert rerun.count_site_lines() == len(records)
+    assert counts(rerun) == counts(once) and rerun.store.count("lines_pending") == 0

@@ -9,9 +9,11 @@
 Indexing runs in resumable phases. Ingest: records are read in input order and new articles (unknown
 id and text hash) are analysed once, in batches, by worker processes (light prepare, sentence vectors,
 stems: ``fingerprint.analyse_batch``); the main process commits each batch's articles, records,
-document frequencies, keys, sketches, site-line counts and candidate pairs in one transaction. Verify:
-worker processes read the two records of each pending pair from the file and decide its relation
-(``verify.Verifier``); results commit in batches. Stories are then recomputed from the verified pairs.
+document frequencies, keys, sketches and candidate pairs in one transaction; the batches' lines are
+added to the per-site line counts (site boilerplate) 8,192 articles at a time (``lines_pending`` keeps
+what a killed run left uncounted). Verify: worker processes read the two sketches (most pairs) or records
+of each pending pair from the file and decide its relation (``verify.Verifier``); results commit in
+batches. Stories are then recomputed from the verified pairs.
 Diffs: the full claim-level comparison of a verified pair runs when it is first asked for
 (``pair``, ``show``, ``search``), for every pair with ``add(diffs=True)`` / ``wiretrace index
 --diffs``, and by default at index time when a run adds few edges (at most ``AUTO_DIFFS``).
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -37,7 +40,7 @@ from ..compare import ArticleLike, as_article
 from ..errors import InputError
 from ..model import Article
 from . import candidates as cand
-from .fingerprint import Analysis, analyse_batch, decode_record, text_hash
+from .fingerprint import Analysis, analyse_batch, decode_record, text_hash, text_lines
 from .readers import iter_records
 from .store import SCHEMA_VERSION, Store
 from .stories import BRIEF_GATE, build_stories, iter_stories, site_summary
@@ -54,7 +57,7 @@ from .verify import (
     warm,
 )
 
-BATCH = 512  # new articles per ingest transaction (each commit rewrites pages all over a large index)
+BATCH = 1024  # new articles per ingest transaction (each commit rewrites pages all over a large index)
 VERIFY_BATCH = 1024  # pairs per verify transaction
 POOL_CHUNK = 32  # pairs per task sent to a worker
 SCORE_BATCH = 64  # queries scored together (their postings and score arrays held at once)
@@ -62,6 +65,7 @@ INFLIGHT = 2  # ingest batches being analysed while the main process commits the
 AUTO_DIFFS = 100  # add(diffs=None) computes the full diffs at index time when a run adds at most this many
 SITE_MIN_ARTICLES = 3  # a line repeated on at least this many of a site's articles ...
 SITE_MIN_SHARE = 0.3  # ... and on at least this share of them is site boilerplate
+SITE_CHUNK = 8192  # articles whose lines are counted in one transaction
 
 
 @dataclass
@@ -116,6 +120,7 @@ class Corpus:
         self.store = Store(path)
         self.workers = workers if workers is not None else min(2, os.cpu_count() or 1)
         self._kw: tuple[np.ndarray, np.ndarray] | None = None  # key weight and stem-key count per article
+        self._lines: list[tuple[int, str | None, tuple]] = []  # committed articles' lines, not counted yet
 
     def close(self) -> None:
         self.store.close()
@@ -159,6 +164,7 @@ class Corpus:
         if isinstance(paths, str | Path):
             paths = [paths]
         self._check_schema()
+        self.count_site_lines()  # lines a killed run left uncounted
         report = IndexReport()
         pool = None
         inflight: deque[tuple[list[Pending], object]] = deque()
@@ -211,6 +217,12 @@ class Corpus:
         finally:
             if pool:
                 pool.shutdown(cancel_futures=True)
+            lines, self._lines = self._lines, []  # left in lines_pending if the run did not finish
+        if lines:
+            self._lines = lines
+            with self.store.transaction():
+                self._flush_lines(force=True)
+            self._lines = []
         if verify:
             self.verify_pending(report, progress)
             report.stories = self.rebuild_stories()
@@ -226,7 +238,7 @@ class Corpus:
         return self._kw
 
     def _commit(self, batch: list[Pending], analyses: list[Analysis], report: IndexReport) -> None:
-        """One ingest transaction: articles, records, sketches, term counts, keys, site lines, candidates."""
+        """One ingest transaction: articles, records, sketches, term counts, keys, candidate pairs."""
         store = self.store
         before = self._key_stats()
         with store.transaction():
@@ -251,6 +263,8 @@ class Corpus:
                 )
             numbers = store.insert_articles(rows)
             nums = np.asarray(numbers, np.int64)
+            store.add_lines_pending(numbers)
+            flushed = self._flush_lines()
             all_terms = np.concatenate([an.terms for an in analyses])
             q_of = np.repeat(np.arange(len(analyses)), [len(an.terms) for an in analyses])
             uniq, inv, batch_df = np.unique(all_terms, return_inverse=True, return_counts=True)
@@ -282,13 +296,6 @@ class Corpus:
                     for n, an, kw_n, kn_n in zip(numbers, analyses, key_w, key_n, strict=True)
                 ]
             )
-            store.add_site_lines_batch(
-                [
-                    (article.source, an.lines)
-                    for (article, *_), an in zip(batch, analyses, strict=True)
-                    if article.source
-                ]
-            )
             kw, kn = before
             if max(numbers) >= len(kw):  # grown geometrically: appending a batch is not a copy of all
                 size = max(max(numbers) + 1, 2 * len(kw))
@@ -315,6 +322,12 @@ class Corpus:
                 kw[nums], kn[nums] = 0, 0  # the transaction rolls back: forget the batch's key stats too
                 self._kw = before if kw is not before[0] else (kw, kn)
                 raise
+        if flushed:
+            self._lines = []
+        self._lines.extend(
+            (n, article.source, an.lines)
+            for n, (article, *_), an in zip(numbers, batch, analyses, strict=True)
+        )
         report.indexed += len(batch)
 
     def verify_pending(
@@ -358,14 +371,45 @@ class Corpus:
                 pool.shutdown(cancel_futures=True)
         return done
 
+    def _flush_lines(self, force: bool = False) -> bool:
+        """Add the buffered lines to the site counts, in the transaction that is open, once at least
+        ``SITE_CHUNK`` articles are waiting (or ``force``). A batch's lines land all over a large table:
+        counted batch by batch, every commit rewrote those pages, and ingest slowed as the corpus grew;
+        counted 8,192 articles at a time, in (site, line) order, each page is written once a chunk."""
+        if self._lines and (force or len(self._lines) >= SITE_CHUNK):
+            self.store.count_lines(self._lines)
+            return True
+        return False
+
+    def count_site_lines(self, wait: bool = True) -> int:
+        """Count the lines of the articles still in ``lines_pending`` (a run killed before its last count,
+        or an older writer), from their stored texts; returns how many. ``wait=False`` (a reader) leaves
+        the counts as they are when another process is writing."""
+        store, done = self.store, 0
+        try:
+            if not wait:
+                store.db.execute("PRAGMA busy_timeout = 0")
+            while rows := store.lines_pending(SITE_CHUNK):
+                with store.transaction():
+                    store.count_lines([(n, site, text_lines(text)) for n, site, text in rows])
+                done += len(rows)
+        except sqlite3.OperationalError:
+            if wait:
+                raise
+        finally:
+            store.db.execute("PRAGMA busy_timeout = 30000")
+        return done
+
     def _verifier(self, n_docs: int | None = None) -> Verifier:
         """A verifier in this process (``n_docs``: the corpus size its idf weights use)."""
+        self.count_site_lines(wait=False)
         n_docs = self.store.count() if n_docs is None else n_docs
         return Verifier(self.store, n_docs, SITE_MIN_ARTICLES, SITE_MIN_SHARE)
 
     def _verifiers(self, enough_work: bool) -> tuple[ProcessPoolExecutor | None, Verifier | None]:
         """Worker processes that each hold a verifier, when there are several and enough work for them;
         else one verifier in this process."""
+        self.count_site_lines(wait=False)
         if self.workers > 1 and enough_work:
             args = (str(self.store.path), self.store.count(), SITE_MIN_ARTICLES, SITE_MIN_SHARE)
             return self._pool(init_worker, args), None

@@ -9,7 +9,8 @@
   (``decode_record`` / ``record_document``), so a pair check reads two small rows and never re-prepares.
 - Content-stem counts and name counts (capitalised word pairs: "Brian Nichols", "Fulton County"),
   hashed to 63 bits: corpus document frequencies and the candidate keys.
-- Line hashes: the input to corpus-wide (per-site) boilerplate.
+- Line hashes: each sentence's (in the record: which sentences a site's boilerplate covers) and the
+  text's distinct lines (the site's line counts).
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ class Analysis:
     counts: np.ndarray  # how often each occurs (int32) ...
     names: np.ndarray  # ... and whether the term is a name (a capitalised word pair of a story sentence)
     sketch: bytes  # what verification's cheap tests read (see encode_sketch)
-    lines: tuple[tuple[int, str], ...]  # (hash, text) of the article's distinct lines, site boilerplate
+    lines: tuple[tuple[int, str], ...]  # (hash, text) of the article's distinct lines, for site boilerplate
     credits: tuple[str, ...]
     language: str
 
@@ -229,11 +230,23 @@ def _sentence_lines(text: str, doc: Document) -> tuple[list[int], tuple[tuple[in
     for s in doc.sentences:
         k = bisect_right(starts, s.start) - 1
         out.append(hashes[k] if k >= 0 and s.start < spans[k][1] else 0)
+    return out, _distinct_lines(text, spans, hashes)
+
+
+def text_lines(text: str) -> tuple[tuple[int, str], ...]:
+    """(hash, text) of the text's distinct countable lines (what analysis gives, from the text alone)."""
+    spans = list(line_spans(text))
+    return _distinct_lines(text, spans, [line_hash(text[s:e]) or 0 for s, e in spans])
+
+
+def _distinct_lines(
+    text: str, spans: list[tuple[int, int]], hashes: list[int]
+) -> tuple[tuple[int, str], ...]:
     distinct: dict[int, str] = {}
     for h, (s, e) in zip(hashes, spans, strict=True):
         if h and h not in distinct:
             distinct[h] = text[s:e][:300]
-    return out, tuple(distinct.items())
+    return tuple(distinct.items())
 
 
 def encode_record(

@@ -23,7 +23,7 @@ import numpy as np
 
 from .candidates import Postings
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 POSTING_BLOCK = 16384  # article numbers per postings row (a lookup reads a term's rows: few, not too long)
 WRITER_CACHE_KB = 32 * 1024
 
@@ -70,6 +70,7 @@ CREATE TABLE IF NOT EXISTS sites(site TEXT PRIMARY KEY, articles INTEGER NOT NUL
 CREATE TABLE IF NOT EXISTS site_lines(site TEXT NOT NULL, line INTEGER NOT NULL, n INTEGER NOT NULL,
     text TEXT,                        -- the line, stored once it repeats (NULL while seen once)
     PRIMARY KEY(site, line)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS lines_pending(article INTEGER PRIMARY KEY);  -- lines not in site_lines yet
 CREATE TABLE IF NOT EXISTS stories(id TEXT PRIMARY KEY, size INTEGER NOT NULL, latest TEXT,
     data TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS story_members(article INTEGER PRIMARY KEY, story TEXT NOT NULL);
@@ -298,6 +299,26 @@ class Store:
             ((site, h, c, text if c > 1 else None, text) for (site, h), (c, text) in sorted(lines.items())),
         )
 
+    def lines_pending(self, limit: int) -> list[tuple[int, str | None, str]]:
+        """(n, site, text) of up to ``limit`` articles whose lines are not counted yet (``lines_pending``)."""
+        return self.db.execute(
+            "SELECT a.n, a.source, a.text FROM lines_pending p JOIN articles a ON a.n = p.article"
+            " ORDER BY p.article LIMIT ?",
+            (limit,),
+        ).fetchall()
+
+    def add_lines_pending(self, numbers: list[int]) -> None:
+        self.db.executemany("INSERT OR IGNORE INTO lines_pending VALUES (?)", ((n,) for n in numbers))
+
+    def count_lines(self, items: list[tuple[int, str | None, tuple[tuple[int, str], ...]]]) -> None:
+        """Add the lines of articles (n, site, distinct lines) to their sites' counts and take them out of
+        ``lines_pending``; an article no longer there was counted already (by another process)."""
+        sql = "SELECT article FROM lines_pending WHERE article IN ({marks})"
+        still = {n for (n,) in self.select_in(sql, [n for n, _, _ in items])}
+        items = [item for item in items if item[0] in still]
+        self.add_site_lines_batch([(site, lines) for _, site, lines in items if site])
+        self.db.executemany("DELETE FROM lines_pending WHERE article = ?", ((n,) for n, _, _ in items))
+
     def site_boilerplate(self, site: str, min_articles: int, min_share: float) -> dict[int, str]:
         row = self.db.execute("SELECT articles FROM sites WHERE site = ?", (site,)).fetchone()
         if not row:
@@ -314,7 +335,10 @@ class Store:
     def add_candidates(self, pairs: dict[tuple[int, int], set[str]]) -> int:
         cur = self.db.executemany(
             "INSERT OR IGNORE INTO pairs(lo, hi, status, channels) VALUES (?, ?, 'pending', ?)",
-            ((lo, hi, ",".join(sorted(ch))) for (lo, hi), ch in sorted(pairs.items())),
+            (  # in key order (hi, lo): the batch's pairs are appended at the end of the tree
+                (lo, hi, ",".join(sorted(ch)))
+                for (lo, hi), ch in sorted(pairs.items(), key=lambda item: item[0][::-1])
+            ),
         )
         return cur.rowcount
 
