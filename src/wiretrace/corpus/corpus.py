@@ -217,12 +217,10 @@ class Corpus:
         finally:
             if pool:
                 pool.shutdown(cancel_futures=True)
-            lines, self._lines = self._lines, []  # left in lines_pending if the run did not finish
+            lines, self._lines = self._lines, []  # a run that did not finish leaves them in lines_pending
         if lines:
-            self._lines = lines
             with self.store.transaction():
-                self._flush_lines(force=True)
-            self._lines = []
+                self.store.count_lines(lines)
         if verify:
             self.verify_pending(report, progress)
             report.stories = self.rebuild_stories()
@@ -371,12 +369,12 @@ class Corpus:
                 pool.shutdown(cancel_futures=True)
         return done
 
-    def _flush_lines(self, force: bool = False) -> bool:
+    def _flush_lines(self) -> bool:
         """Add the buffered lines to the site counts, in the transaction that is open, once at least
-        ``SITE_CHUNK`` articles are waiting (or ``force``). A batch's lines land all over a large table:
-        counted batch by batch, every commit rewrote those pages, and ingest slowed as the corpus grew;
-        counted 8,192 articles at a time, in (site, line) order, each page is written once a chunk."""
-        if self._lines and (force or len(self._lines) >= SITE_CHUNK):
+        ``SITE_CHUNK`` articles are waiting. A batch's lines land all over a large table: counted batch
+        by batch, every commit rewrote those pages, and ingest slowed as the corpus grew; counted 8,192
+        articles at a time, in (site, line) order, each page is written once a chunk."""
+        if len(self._lines) >= SITE_CHUNK:
             self.store.count_lines(self._lines)
             return True
         return False
