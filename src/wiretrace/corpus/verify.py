@@ -1,6 +1,8 @@
 """Verification in two stages: the relation of every candidate pair, the claim-level diff on demand.
 
-Stage 1 (``Verifier.relate``, every candidate, at index time): both articles' light Documents are
+Stage 1 (``Verifier.relate_pairs``, every candidate, at index time): most pairs are settled from the two
+articles' sketches (``sketch_relate``: the containment and shared-name tests below, on hashes and names
+stored beside the record, with the record's answers); for the others both articles' light Documents are
 rebuilt from their stored records (no text is re-prepared, no sentence re-embedded), site boilerplate
 is marked, and the pair's relation is decided exactly as the compare engine decides it:
 
@@ -72,7 +74,7 @@ DERIVATION = ("copy", "rewrite")
 # this, a day of news collapses into a few giant "stories".
 SAME_EVENT_ENTITIES = 3
 CACHE = 2048  # articles kept decoded per process (only pairs that need the alignment load them)
-SKETCHES = 32768  # sketches kept per process (a few hundred bytes each)
+SKETCHES = 32768  # sketches kept per process (about 1.8 KB each, decoded)
 
 
 def article_from_row(row: dict) -> Article:
