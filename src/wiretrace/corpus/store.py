@@ -1,9 +1,9 @@
 """The corpus index: one SQLite file (default ``corpus.wt``) holding everything; RAM holds only a
 float per article (its total key weight).
 
-Why SQLite: one file to copy, transactions for crash safety (a batch of articles, their records, keys,
-term counts, vectors and candidate pairs commit together or not at all, so ``kill -9`` and a rerun give
-the same index), WAL so readers (``stories``, the web UI, verification workers) never block the indexer,
+Why SQLite: one file to copy, transactions for crash safety (a batch of articles, their records,
+sketches, keys, term counts and candidate pairs commit together or not at all, so ``kill -9`` and a rerun
+give the same index), WAL so readers (``stories``, the web UI, verification workers) never block the indexer,
 and FTS5 for text search. Term counts live in ``terms`` (one row a term); the postings of the
 candidate keys in ``postings``, one row per key and block of ``POSTING_BLOCK`` article numbers holding
 the block's numbers as a small blob: a batch appends to one row per key it uses, a lookup reads a key's
