@@ -406,9 +406,9 @@ class Corpus:
 
     def _verifiers(self, enough_work: bool) -> tuple[ProcessPoolExecutor | None, Verifier | None]:
         """Worker processes that each hold a verifier, when there are several and enough work for them;
-        else one verifier in this process."""
-        self.count_site_lines(wait=False)
+        else one verifier in this process (``_verifier`` brings the site-line counts up to date)."""
         if self.workers > 1 and enough_work:
+            self.count_site_lines(wait=False)
             args = (str(self.store.path), self.store.count(), SITE_MIN_ARTICLES, SITE_MIN_SHARE)
             return self._pool(init_worker, args), None
         return None, self._verifier()

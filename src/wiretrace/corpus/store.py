@@ -350,15 +350,9 @@ class Store:
             (after[1], after[0], limit),
         ).fetchall()
 
-    def pending(self, limit: int) -> list[tuple[int, int]]:
-        return self.pending_after((-1, -1), limit)
-
-    def save_result(self, lo: int, hi: int, result: dict | None) -> None:
-        """Store a verified pair (relation, shares, direction, credit, evidence); drop an unrelated one."""
-        self.save_results([(lo, hi, result)])
-
     def save_results(self, results: list[tuple[int, int, dict | None]]) -> None:
-        """``save_result`` for many pairs (most candidate pairs turn out unrelated and are dropped)."""
+        """Store verified pairs (relation, shares, direction, credit, evidence) and drop unrelated ones (most
+        candidate pairs turn out unrelated)."""
         self.db.executemany(
             "DELETE FROM pairs WHERE lo = ? AND hi = ?", [(lo, hi) for lo, hi, r in results if r is None]
         )

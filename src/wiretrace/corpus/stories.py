@@ -160,28 +160,6 @@ def acyclic(edges: list[dict]) -> list[dict]:
     return kept
 
 
-def drop_sibling_edges(edges: list[dict]) -> tuple[list[dict], list[dict]]:
-    """Remove A->B when some C has C->A and C->B, both at least as strong as A->B (a shared upstream
-    explains the overlap of two siblings; on a tie the common source is the simpler explanation)."""
-    weight = {(e["src"], e["dst"]): _strength(e) for e in edges}
-    parents: dict[int, set[int]] = defaultdict(set)
-    for s, d in weight:
-        parents[d].add(s)
-    kept, dropped = [], []
-    for e in edges:
-        a, b, w = e["src"], e["dst"], _strength(e)
-        upstream = [c for c in parents[a] & parents[b] if weight[(c, a)] >= w and weight[(c, b)] >= w]
-        if upstream:
-            dropped.append({**e, "shared_upstream": min(upstream)})
-        else:
-            kept.append(e)
-    return kept, dropped
-
-
-def components(nodes: set[int], edges: list[dict]) -> list[list[int]]:
-    return pair_components(nodes, [(e["src"], e["dst"]) for e in edges])
-
-
 def pair_components(
     nodes: set[int],
     pairs: list[tuple[int, int]],
