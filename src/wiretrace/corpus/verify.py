@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 import os
 from collections import Counter, OrderedDict
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
@@ -251,6 +252,19 @@ def sketch_relate(x: tuple[dict, Sketch], y: tuple[dict, Sketch]) -> tuple[bool,
     return True, same_event_result(*source_first(rx, ry), vocab, shared)
 
 
+def _refresh(cache: OrderedDict, numbers: list[int], limit: int, fill: Callable[[list[int]], None]) -> None:
+    """Upkeep of a per-article LRU cache: ``fill`` it with the numbers it lacks (one read), mark every
+    number as just used, and keep at most ``limit`` entries."""
+    missing = [n for n in dict.fromkeys(numbers) if n not in cache]
+    if missing:
+        fill(missing)
+    for n in numbers:
+        if n in cache:
+            cache.move_to_end(n)
+    while len(cache) > limit:
+        cache.popitem(last=False)
+
+
 class Verifier:
     """Relates stored articles, with small per-process caches (an article sits in several pairs).
 
@@ -279,18 +293,12 @@ class Verifier:
     def load(self, numbers: list[int], text: bool = True) -> None:
         """Decode the records of ``numbers`` not in the cache; ``text=False`` leaves the texts in the file
         until an alignment needs them (``with_text``): most pairs are settled from the records alone."""
-        missing = [n for n in dict.fromkeys(numbers) if n not in self.items]
-        if not missing:
-            for n in numbers:
-                self.items.move_to_end(n)
-            return
-        for n, (row, blob) in self.store.records(missing, text=text).items():
-            self.items[n] = Item(row, decode_record(blob), self.site_lines(row.get("source")))
-        for n in numbers:
-            if n in self.items:
-                self.items.move_to_end(n)
-        while len(self.items) > CACHE:
-            self.items.popitem(last=False)
+
+        def fill(missing: list[int]) -> None:
+            for n, (row, blob) in self.store.records(missing, text=text).items():
+                self.items[n] = Item(row, decode_record(blob), self.site_lines(row.get("source")))
+
+        _refresh(self.items, numbers, CACHE, fill)
 
     def weights(self, item: Item) -> dict[str, float]:
         if item.weights is None:
@@ -352,20 +360,17 @@ class Verifier:
 
     def load_sketches(self, numbers: list[int]) -> None:
         """Read the sketches of ``numbers`` not in the cache."""
-        cache = self.sketches
-        missing = [n for n in dict.fromkeys(numbers) if n not in cache]
-        for n, (row, blob) in self.store.sketches(missing).items():
-            sketch = decode_sketch(blob)
-            lines = self.site_lines(row["source"])
-            if lines and any(h in lines for h in sketch.body_lines.tolist()):
-                cache[n] = None
-            else:
-                cache[n] = ({**row, "text_len": sketch.size}, sketch)
-        for n in numbers:
-            if n in cache:
-                cache.move_to_end(n)
-        while len(cache) > SKETCHES:
-            cache.popitem(last=False)
+
+        def fill(missing: list[int]) -> None:
+            for n, (row, blob) in self.store.sketches(missing).items():
+                sketch = decode_sketch(blob)
+                lines = self.site_lines(row["source"])
+                if lines and any(h in lines for h in sketch.body_lines.tolist()):
+                    self.sketches[n] = None
+                else:
+                    self.sketches[n] = ({**row, "text_len": sketch.size}, sketch)
+
+        _refresh(self.sketches, numbers, SKETCHES, fill)
 
     def relate_pairs(self, pairs: list[tuple[int, int]]) -> list[tuple[int, int, dict | None]]:
         """Many pairs: most are settled from their sketches; the others' articles are loaded in one read."""
