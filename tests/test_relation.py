@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import wiretrace
 from conftest import DATA, SEED_AP, load_json
+from wiretrace.model import Article
+from wiretrace.prepare import prepare
+from wiretrace.relation import RETOLD_REPEATED, content_hash, in_order, repeated
 
 
 def test_identical_texts_are_a_copy_with_every_sentence_verbatim():
@@ -57,3 +60,38 @@ def test_non_english_text_works_lexically_and_says_its_language():
     d = wiretrace.compare(a, b).to_dict()
     assert d["a"]["language"] == "fr"
     assert d["relation"]["type"] == "copy"
+
+
+def test_a_story_retold_in_order_in_new_words_is_a_rewrite():
+    """GPT-4 rewrote a BBC story sentence by sentence: half the vocabulary is new, but every sentence of
+    each text aligns to the other, in the same order. Independent reports do not follow one another's
+    order sentence for sentence."""
+    source, rewrite = DATA / "llm_source_174.txt", DATA / "llm_rewrite_174.txt"
+    for a, b in ((source, rewrite), (rewrite, source)):
+        d = wiretrace.compare(a, b).to_dict()
+        assert d["relation"]["type"] == "rewrite", d["relation"]
+        assert "retold in the same order" in d["relation"]["detail"]
+        assert d["stats"]["b_from_a"] >= 0.75 and d["stats"]["a_from_b"] >= 0.75
+
+
+def test_sentence_order_is_the_share_of_the_longest_run_in_order():
+    assert in_order([0, 1, 2, 3]) == 1.0
+    assert in_order([3, 2, 1, 0]) == 0.25
+    assert in_order([0, 2, 1, 3, 4]) == 0.8
+    assert in_order([5]) == 1.0
+
+
+def test_repeated_sentences_are_the_same_content_words_whatever_case_stopwords_or_order():
+    source = prepare(Article(text=(DATA / "llm_source_174.txt").read_text()))
+    rewrite = prepare(Article(text=(DATA / "llm_rewrite_174.txt").read_text()))
+    lead = "Sun offers processing by the hour sun microsystems has launched a pay-as-you-go service"
+    pasted = prepare(
+        Article(
+            text="SUN MICROSYSTEMS has launched a pay as you go service, offering processing by the hour."
+        )
+    )
+    assert content_hash(prepare(Article(text=lead)).tokens[0]) == content_hash(pasted.tokens[0]) != 0
+    assert content_hash(["said", "he"]) == 0  # too few content words to count
+    assert content_hash(["troops", "sent", "korea"]) == content_hash(["korea", "sent", "troops", "sent"])
+    assert repeated(source, source) == 1.0
+    assert repeated(source, rewrite) < RETOLD_REPEATED  # the LLM reworded every sentence

@@ -29,6 +29,7 @@ from ..facts import _entities
 from ..lexicon import DEMONYMS, STOPWORDS
 from ..model import Article, Document, Facts, Mention, Sentence
 from ..prepare import prepare
+from ..relation import content_hash, sentence_weight
 from ..segment import line_spans
 from ..text import WORD, squash
 
@@ -304,6 +305,17 @@ class Record:
         """Each sentence's stems (split when first needed: the cheap relation tests read only the lines)."""
         return tuple(tuple(line.split()) for line in self.token_lines)
 
+    @cached_property
+    def content_hashes(self) -> tuple[int, ...]:
+        """``relation.content_hash`` of each sentence."""
+        return tuple(content_hash(toks) for toks in self.tokens)
+
+    def weight(self, i: int) -> float:
+        """``relation.body_weight`` of sentence ``i``, without the text."""
+        quoted = sum(e - s for j, s, e in self.quotes if j == i)
+        start, end = self.spans[i].tolist()
+        return sentence_weight(len(self.token_lines[i].split()), quoted, end - start)
+
 
 def decode_record(blob: bytes) -> Record:
     if blob[:4] != _MAGIC:
@@ -333,12 +345,12 @@ def decode_record(blob: bytes) -> Record:
     )
 
 
-_SKETCH = b"WTS1"
+_SKETCH = b"WTS2"  # WTS1: before the repeated-sentence hashes
 
 
 @dataclass(frozen=True)
 class Sketch:
-    """What verification's cheap tests read, stored beside the record (about 1.3 KB, against a record's
+    """What verification's cheap tests read, stored beside the record (about 1-1.6 KB, against a record's
     2-10 KB). Most candidate pairs share too little vocabulary to be anything, or are same_event pairs that
     need only shared names; the sketch settles both without decoding a record.
     It holds the record's stems (as 63-bit hashes), name-pair hashes and specific names unchanged, so its
@@ -350,6 +362,12 @@ class Sketch:
     stems: np.ndarray  # sorted distinct int64 hashes of the stems of the headline and body sentences
     names: np.ndarray  # sorted hashes of the capitalised word pairs (``Record.names``)
     entities: frozenset[str]  # the specific names of the body sentences
+    # ``relation.content_hash`` and ``Record.weight`` of each body sentence, and the sorted distinct content
+    # hashes of the headline and body sentences: a pair's ``relation.repeated_share``. None in an older
+    # sketch (WTS1).
+    repeated: np.ndarray | None = None
+    weights: np.ndarray | None = None
+    story: np.ndarray | None = None
 
     @property
     def body(self) -> int:
@@ -359,16 +377,20 @@ class Sketch:
 def encode_sketch(rec: Record, size: int) -> bytes:
     story = [i for i, kind in enumerate(rec.kinds) if kind != "boilerplate"]
     body = [i for i in story if rec.kinds[i] == "body"]
+    hashes = rec.content_hashes
     arrays = [
         np.asarray([rec.lines[i] for i in body], np.int64),
         np.asarray(sorted({term_hash(t) for i in story for t in rec.token_lines[i].split()}), np.int64),
         np.asarray(sorted(rec.names), np.int64),
+        np.asarray([hashes[i] for i in body], np.int64),
+        np.asarray([rec.weight(i) for i in body], np.float64),
+        np.asarray(sorted({hashes[i] for i in story} - {0}), np.int64),
     ]
     entities = "\n".join(sorted({k for i in body for k in (rec.entities or {}).get(i, ())})).encode()
     return b"".join(
         [
             _SKETCH,
-            struct.pack("<5I", size, *(len(a) for a in arrays), len(entities)),
+            struct.pack("<8I", size, *(len(a) for a in arrays), len(entities)),
             *(a.tobytes() for a in arrays),
             entities,
         ]
@@ -376,15 +398,18 @@ def encode_sketch(rec: Record, size: int) -> bytes:
 
 
 def decode_sketch(blob: bytes) -> Sketch:
-    if blob[:4] != _SKETCH:
+    magic = blob[:4]
+    if magic not in (_SKETCH, b"WTS1"):
         raise ValueError("not a wiretrace sketch")
-    size, *counts, n_entities = struct.unpack_from("<5I", blob, 4)
-    pos, arrays = 24, []
-    for count in counts:
-        arrays.append(np.frombuffer(blob, np.int64, count=count, offset=pos))
+    fields = 3 if magic == b"WTS1" else 6
+    size, *counts, n_entities = struct.unpack_from(f"<{fields + 2}I", blob, 4)
+    pos, arrays = 4 + 4 * (fields + 2), []
+    for k, count in enumerate(counts):
+        arrays.append(np.frombuffer(blob, np.float64 if k == 4 else np.int64, count=count, offset=pos))
         pos += 8 * count
     entities = blob[pos : pos + n_entities].decode()
-    return Sketch(size, *arrays, frozenset(entities.split("\n")) if entities else frozenset())
+    names = frozenset(entities.split("\n")) if entities else frozenset()
+    return Sketch(size, *arrays[:3], names, *arrays[3:])
 
 
 def record_document(rec: Record, article: Article, boilerplate: frozenset[int] = frozenset()) -> Document:

@@ -7,9 +7,11 @@ rebuilt from their stored records (no text is re-prepared, no sentence re-embedd
 is marked, and the pair's relation is decided exactly as the compare engine decides it:
 
 - vocabulary containment below ``UNRELATED_BELOW``: unrelated (the engine's first test);
-- containment below ``DERIVED_VOCAB`` and not a brief of a longer text: the engine can only answer
-  ``same_event`` whatever the alignment says, so the alignment is skipped unless the pair passes the
-  corpus's same-event test (at least ``SAME_EVENT_ENTITIES`` shared multi-word names);
+- containment below ``DERIVED_VOCAB``, not a brief of a longer text, and no possible retelling (too
+  unlike in length or vocabulary, or ``RETOLD_REPEATED`` of either text in sentences with the other's
+  content words: ``may_derive``): the engine can only answer ``same_event`` whatever the alignment
+  says, so the alignment is skipped unless the pair passes the corpus's same-event test (at least
+  ``SAME_EVENT_ENTITIES`` shared multi-word names);
 - otherwise the sentence alignment runs (``relate``: the calls ``compare.relate_documents`` makes, plus
   the link labels it drops, which the direction evidence needs).
 
@@ -44,12 +46,15 @@ from ..model import Article, Document
 from ..prepare import prepare
 from ..relation import (
     DERIVED_VOCAB,
+    RETOLD_REPEATED,
     UNRELATED_BELOW,
     coverage,
     decide_direction,
     decide_relation,
     findings,
     is_brief,
+    may_retell,
+    repeated_share,
     set_containment,
 )
 from ..segment import line_spans
@@ -75,7 +80,7 @@ DERIVATION = ("copy", "rewrite")
 # this, a day of news collapses into a few giant "stories".
 SAME_EVENT_ENTITIES = 3
 CACHE = 2048  # articles kept decoded per process (only pairs that need the alignment load them)
-SKETCHES = 32768  # sketches kept per process (about 1.8 KB each, decoded)
+SKETCHES = 32768  # sketches kept per process (about 2 KB each, decoded)
 
 
 def article_from_row(row: dict) -> Article:
@@ -147,6 +152,7 @@ class Item:
         "body",
         "boilerplate",
         "entities",
+        "kept",
         "names",
         "rec",
         "row",
@@ -160,6 +166,7 @@ class Item:
             kind == "headline" or (kind == "body" and not (boilerplate and line in boilerplate))
             for kind, line in zip(rec.kinds, rec.lines, strict=True)
         ]
+        self.kept = kept
         self.stems = frozenset(" ".join(t for t, k in zip(rec.token_lines, kept, strict=True) if k).split())
         self.body = sum(k and kind == "body" for kind, k in zip(rec.kinds, kept, strict=True))
         self.names = rec.names
@@ -196,6 +203,46 @@ class Item:
         if self._vectors is None:
             self._vectors = dequantise(self.rec.vectors)
         return self._vectors
+
+
+def repeated_of(x: Item, y: Item) -> float:
+    """``relation.repeated`` of the two items' light Documents, from their records."""
+
+    def share(item: Item, other: Item) -> float:
+        hashes, other_hashes = item.rec.content_hashes, other.rec.content_hashes
+        story = {h for h, k in zip(other_hashes, other.kept, strict=True) if k}
+        body = [i for i, k in enumerate(item.kept) if k and item.rec.kinds[i] == "body"]
+        return repeated_share([hashes[i] for i in body], [item.rec.weight(i) for i in body], story)
+
+    return max(share(x, y), share(y, x))
+
+
+def sketch_repeated(x: Sketch, y: Sketch) -> float:
+    """``repeated_of`` from two sketches (1.0, so that the alignment decides, when one is older than the
+    repeated-sentence hashes)."""
+
+    def share(s: Sketch, other: Sketch) -> float:
+        total = float(s.weights.sum())
+        if not total or not len(other.story):
+            return 0.0
+        hit = other.story.take(other.story.searchsorted(s.repeated), mode="clip") == s.repeated
+        return float(s.weights[hit].sum()) / total if hit.any() else 0.0
+
+    if x.repeated is None or y.repeated is None:
+        return 1.0
+    return max(share(x, y), share(y, x))
+
+
+def may_derive(body_x: int, body_y: int, vocab: float, reused: Callable[[], float]) -> bool:
+    """Whether the engine could call the pair copy or rewrite (else it can only say same_event or
+    unrelated, and no alignment is needed): ``decide_relation``'s derivation tests that need no alignment
+    to rule out. ``reused`` gives the pair's repeated share (computed only when it matters)."""
+    return (
+        vocab >= DERIVED_VOCAB
+        or is_brief(body_x, body_y, vocab)
+        # float sums in another order: err towards aligning
+        or (may_retell(body_x, body_y, vocab) and reused() < RETOLD_REPEATED + 1e-9)
+    )
 
 
 def containment(a: Item, b: Item) -> float:
@@ -244,7 +291,7 @@ def sketch_relate(x: tuple[dict, Sketch], y: tuple[dict, Sketch]) -> tuple[bool,
     vocab = _shared(sx.stems, sy.stems) / small if small else 0.0
     if vocab < UNRELATED_BELOW:
         return True, None
-    if vocab >= DERIVED_VOCAB or is_brief(sx.body, sy.body, vocab):
+    if may_derive(sx.body, sy.body, vocab, lambda: sketch_repeated(sx, sy)):
         return False, None
     shared = sorted(sx.entities & sy.entities) if _shared(sx.names, sy.names) else []
     if len(shared) < SAME_EVENT_ENTITIES:
@@ -402,8 +449,7 @@ class Verifier:
         vocab = containment(a, b)
         if vocab < UNRELATED_BELOW:
             return None
-        brief = brief_pair(a, b, vocab)
-        if vocab < DERIVED_VOCAB and not brief:
+        if not may_derive(a.body, b.body, vocab, lambda: repeated_of(a, b)):
             # The engine can only say same_event here, whatever the alignment: no alignment is run.
             shared = self._shared_names(a, b)
             return (
@@ -426,7 +472,7 @@ class Verifier:
             a, b, b_cov, a_cov = b, a, a_cov, b_cov
             direction = replace(direction, original="a")
         evidence = {
-            "brief": brief,
+            "brief": brief_pair(a, b, vocab),
             "explained": self.explained(b, a),
             "cosine": self.cosine(a, b),
             "vocab": round(vocab, 3),
