@@ -535,3 +535,43 @@ def llm_rewrites(root: Path | None = None) -> list[LlmRewrite]:
                     )
                 )
     return items
+
+
+# ------------------------------------------------------------------------------ Clough and Stevenson
+
+
+@dataclass(frozen=True)
+class ReuseAnswer:
+    """A short answer and the Wikipedia article it was to be written from, with its graded reuse."""
+
+    source: str
+    answer: str
+    category: str  # cut (pasted), light (lightly revised), heavy (rewritten), non (written independently)
+    task: str
+    name: str
+
+
+def clough_stevenson(root: Path | None = None) -> list[ReuseAnswer]:
+    """The 95 answers of the Clough and Stevenson corpus against their task's original, in file order.
+
+    Labels come from the corpus' own ``file_information.csv``. A few files are not UTF-8 (cp1252
+    punctuation): they are read as cp1252, then latin-1.
+    """
+    base = data_root(root) / "clough-stevenson" / "data"
+
+    def read(path: Path) -> str:
+        data = path.read_bytes()
+        for encoding in ("utf-8", "cp1252"):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        return data.decode("latin-1")
+
+    with (base / "file_information.csv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["Category"] != "orig"]
+    originals = {t: read(base / f"orig_task{t}.txt") for t in sorted({r["Task"] for r in rows})}
+    return [
+        ReuseAnswer(originals[r["Task"]], read(base / r["File"]), r["Category"], r["Task"], r["File"])
+        for r in rows
+    ]

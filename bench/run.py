@@ -105,6 +105,57 @@ def relation_task(n_each: int) -> dict:
     return {"n": len(pairs), "acc": acc, "base_acc": b_acc, "confusion": confusion}
 
 
+def _derived(rel: str) -> bool:
+    return rel in ("copy", "rewrite")
+
+
+def reuse_task(limit: int | None) -> dict:
+    """Data the relation rules were not first built on: LLM polishes and rewrites of real BBC texts
+    (derived), Clough and Stevenson's graded answers (cut / light / heavy derived, non independent),
+    against the relation benchmark's ECB+ same-event pairs (independent) for the LLM set's negatives."""
+    from wiretrace.compare import compare
+
+    llm = ds.llm_rewrites()
+    llm = llm[:: max(1, len(llm) // limit)] if limit else llm
+    same = [p for p in ds.relation_pairs(n_each=300) if p.relation == "same_event"]
+    llm_rel = [compare(x.source, x.rewrite).relation.type for x in llm]
+    same_rel = [compare(p.a, p.b).relation.type for p in same]
+    groups: dict[str, list[str]] = {}
+    for x, rel in zip(llm, llm_rel, strict=True):
+        kind = x.operation if x.operation in ("complete", "rewrite") else "polish"
+        groups.setdefault(f"{x.dataset} {kind}", []).append(rel)
+    pairs = [(x.source, x.rewrite) for x in llm] + [(p.a, p.b) for p in same]
+    truth = [True] * len(llm) + [False] * len(same)
+    base = TfidfBaseline().fit([t for pair in pairs for t in pair])
+    _, base_ba = best_threshold_balanced_accuracy(base.pair_scores(pairs), truth)
+    answers = ds.clough_stevenson()
+    c_rel = [compare(x.source, x.answer).relation.type for x in answers]
+    c_truth = [x.category != "non" for x in answers]
+    c_base = TfidfBaseline().fit([x.source for x in answers] + [x.answer for x in answers])
+    _, c_base_ba = best_threshold_balanced_accuracy(
+        c_base.pair_scores([(x.source, x.answer) for x in answers]), c_truth
+    )
+    by_category: dict[str, list[str]] = {}
+    for x, rel in zip(answers, c_rel, strict=True):
+        by_category.setdefault(x.category, []).append(rel)
+    return {
+        "llm_n": len(llm),
+        "llm_derived": sum(map(_derived, llm_rel)) / len(llm),
+        "llm_unrelated": llm_rel.count("unrelated"),
+        "llm_groups": {k: (len(v), sum(map(_derived, v)) / len(v)) for k, v in sorted(groups.items())},
+        "same_n": len(same),
+        "same_derived": sum(map(_derived, same_rel)) / len(same),
+        "llm_ba": balanced_accuracy([_derived(r) for r in llm_rel + same_rel], truth),
+        "llm_base_ba": base_ba,
+        "clough_n": len(answers),
+        "clough_ba": balanced_accuracy([_derived(r) for r in c_rel], c_truth),
+        "clough_base_ba": c_base_ba,
+        "clough_categories": {
+            k: (len(v), sum(map(_derived, v)) / len(v)) for k, v in sorted(by_category.items())
+        },
+    }
+
+
 def _article(words: int, seed: int) -> str:
     """A real-text article of about ``words`` words, built from FRANK source articles."""
     arts = [x.source for x in ds.frank_sentences("validation")]
@@ -191,6 +242,7 @@ def main() -> None:
         print(relation_task(100))
         return
     rel = relation_task(40 if args.quick else 300)
+    reuse = reuse_task(limit)
     speed = speed_task(10 if args.quick else 30)
     cmd = "make bench" + (" (quick)" if args.quick else "")
     lines = [
@@ -240,6 +292,43 @@ def main() -> None:
     for (t, g), n in sorted(rel["confusion"].items()):
         lines.append(f"- {t} -> {g}: {n}")
     lines += [
+        "",
+        "## Relation on other reuse data: LLM rewrites and graded short answers",
+        "",
+        "Derived = called `copy` or `rewrite`. LLM set: every pair of `llm-rewrites/pairs.jsonl` (MixSet, "
+        "APT-Eval: a real BBC text polished, rewritten or completed by an LLM) as derived, against the "
+        "relation benchmark's ECB+ same-event pairs as independent. Clough and Stevenson: answers pasted "
+        "(cut), lightly or heavily revised from a Wikipedia article as derived, answers written without it "
+        "(non) as independent. Baseline: TF-IDF cosine at its oracle threshold on each set.",
+        "",
+        "| set | pairs | wiretrace balanced accuracy | TF-IDF baseline (oracle) |",
+        "|---|---|---|---|",
+        f"| LLM rewrites vs ECB+ same event | {reuse['llm_n']} + {reuse['same_n']} | "
+        f"**{reuse['llm_ba']:.3f}** | {reuse['llm_base_ba']:.3f} |",
+        f"| Clough and Stevenson | {reuse['clough_n']} | **{reuse['clough_ba']:.3f}** "
+        f"| {reuse['clough_base_ba']:.3f} |",
+        "",
+        f"- LLM pairs called derived: {reuse['llm_derived']:.3f} ("
+        + ", ".join(f"{k} {v:.3f} of {n}" for k, (n, v) in reuse["llm_groups"].items())
+        + f"); {reuse['llm_unrelated']} called unrelated (mostly degenerate generator output: repeated "
+        "tokens, another language); ECB+ same-event pairs called derived: "
+        f"{reuse['same_derived']:.3f}",
+        "- Clough and Stevenson, share called derived by category: "
+        + ", ".join(f"{k} {v:.3f} of {n}" for k, (n, v) in reuse["clough_categories"].items()),
+        "- These sets were looked at while the retold-in-order rule of the relation was written "
+        "(`relation.py`: both texts mutually aligned, in the same sentence order, in other words), so they "
+        "are development data, not held out. On a fixed sample of 800 LLM pairs the rule turned 16 of 71 "
+        "same_event verdicts into rewrites and changed none of the 900 relation-benchmark pairs.",
+        "- Not caught: a text that keeps a story's opening and invents the rest (MixSet `complete`), and "
+        "answers that paste a few sentences into new text (Clough and Stevenson `cut`). A rule that called "
+        "such pairs derived (a quarter of either text in sentences with the other's content words) raised "
+        "MixSet `complete` from 0.18 to 0.30, but the corpus benchmark's unrelated articles are built from "
+        "a shared pool of real sentences and share whole sentences all the time: it made the 100k index "
+        "1.2-1.8x slower and ECB+ reprints (counted as errors) rose; it is left out.",
+        "- Against the oracle TF-IDF threshold Clough and Stevenson is hard: its answers all treat the same "
+        "five topics, so a threshold fitted to the set separates copying from independent writing by "
+        "vocabulary alone; wiretrace's fixed thresholds, calibrated on news, call lightly and heavily "
+        "revised answers same_event about a third of the time.",
         "",
         "## Speed and memory",
         "",
