@@ -223,9 +223,9 @@ def sketch_repeated(x: Sketch, y: Sketch) -> float:
 
     def share(s: Sketch, other: Sketch) -> float:
         total = float(s.weights.sum())
-        if not total or not len(other.story):
+        if not total:
             return 0.0
-        hit = other.story.take(other.story.searchsorted(s.repeated), mode="clip") == s.repeated
+        hit = _in_sorted(s.repeated, other.story)
         return float(s.weights[hit].sum()) / total if hit.any() else 0.0
 
     if x.repeated is None or y.repeated is None:
@@ -256,13 +256,20 @@ def brief_pair(a: Item, b: Item, vocab: float) -> bool:
     return is_brief(a.body, b.body, vocab)
 
 
+def _in_sorted(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Which values of ``x`` the sorted array ``y`` holds (a boolean mask over ``x``)."""
+    if not len(y):
+        return np.zeros(len(x), dtype=bool)
+    return y.take(y.searchsorted(x), mode="clip") == x
+
+
 def _shared(x: np.ndarray, y: np.ndarray) -> int:
     """How many values two sorted arrays of distinct values have in common."""
     if len(x) > len(y):
         x, y = y, x
     if not len(x):
         return 0
-    return int(np.count_nonzero(y.take(y.searchsorted(x), mode="clip") == x))
+    return int(np.count_nonzero(_in_sorted(x, y)))
 
 
 def same_event_result(a: dict, b: dict, vocab: float, shared: list[str]) -> dict:
