@@ -53,7 +53,8 @@ class Alignment:
 
     def transpose(self, a: Document, b: Document) -> Alignment:
         """The same pair seen the other way round (b as source)."""
-        return build(b, a, cosine=self.cosine.T, weights=self.weights)  # the weights are symmetric
+        # the weights are symmetric, and the containments both ways came from one matrix
+        return build(b, a, cosine=self.cosine.T, weights=self.weights, containment=self.memo.get("reverse"))
 
 
 def idf_weights(a: Document, b: Document) -> dict[str, float]:
@@ -70,40 +71,46 @@ def idf_weights(a: Document, b: Document) -> dict[str, float]:
     return {t: float(np.log((n + 1) / (c + 0.5))) + 0.1 for t, c in df.items()}
 
 
+def containments(a: Document, b: Document, weights: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted containment both ways: [j, i] the share of b's sentence j found in a's sentence i, and
+    [i, j] the share of a's sentence i found in b's sentence j. One shared-weight matrix serves both."""
+    vocab: dict[str, int] = {}
+    rows = [[vocab.setdefault(t, len(vocab)) for t in set(toks)] for toks in (*a.tokens, *b.tokens)]
+    incidence = np.zeros((len(rows), len(vocab)), dtype=np.float64)
+    for r, cols in enumerate(rows):
+        incidence[r, cols] = 1.0
+    w = np.fromiter((weights.get(t, 1.0) for t in vocab), np.float64, len(vocab))
+    ia, ib = incidence[: len(a.tokens)], incidence[len(a.tokens) :]
+    shared = (ib * w) @ ia.T  # [j, i]: weight of the words b's sentence j and a's sentence i share
+    total_a, total_b = ia @ w, ib @ w
+    b_in_a = np.divide(shared, total_b[:, None], out=np.zeros_like(shared), where=total_b[:, None] > 0)
+    a_in_b = np.divide(shared.T, total_a[:, None], out=np.zeros_like(shared.T), where=total_a[:, None] > 0)
+    return b_in_a.astype(np.float32), a_in_b.astype(np.float32)
+
+
 def build(
     a: Document,
     b: Document,
     cosine: np.ndarray | None = None,
     vectors: tuple[np.ndarray, np.ndarray] | None = None,
     weights: dict[str, float] | None = None,
+    containment: np.ndarray | None = None,
 ) -> Alignment:
     """Compute the similarity matrices for ``b`` (derived) against ``a`` (source)."""
     if cosine is None:
         assert vectors is not None
         va, vb = vectors
         cosine = np.clip(vb @ va.T, 0.0, 1.0) if len(va) and len(vb) else np.zeros((len(vb), len(va)))
-    a_sets = [set(t) for t in a.tokens]
     weights = idf_weights(a, b) if weights is None else weights
-    cont = np.zeros((len(b.sentences), len(a.sentences)), dtype=np.float32)
-    # Inverted index: only sentence pairs that share a word get a containment above zero.
-    where: dict[str, list[int]] = {}
-    for i, toks in enumerate(a_sets):
-        for t in toks:
-            where.setdefault(t, []).append(i)
-    for j, toks in enumerate(b.tokens):
-        bset = set(toks)
-        if not bset:
-            continue
-        total = sum(weights.get(t, 1.0) for t in bset)
-        counts: dict[int, float] = {}
-        for t in bset:
-            for i in where.get(t, ()):
-                counts[i] = counts.get(i, 0.0) + weights.get(t, 1.0)
-        for i, c in counts.items():
-            cont[j, i] = c / total
+    reverse = None
+    if containment is None:
+        containment, reverse = containments(a, b, weights)
     a_ok = np.array([s.kind in MATCHABLE for s in a.sentences], dtype=bool)
     b_ok = np.array([s.kind in MATCHABLE for s in b.sentences], dtype=bool)
-    return Alignment(np.asarray(cosine, dtype=np.float32), cont, a_ok, b_ok, weights)
+    al = Alignment(np.asarray(cosine, dtype=np.float32), containment, a_ok, b_ok, weights)
+    if reverse is not None:
+        al.memo["reverse"] = reverse
+    return al
 
 
 def link(al: Alignment, a: Document, b: Document, j: int) -> Link | None:
@@ -114,21 +121,23 @@ def link(al: Alignment, a: Document, b: Document, j: int) -> Link | None:
         memo["any"] = bool(al.a_ok.any())
     if not al.b_ok[j] or not memo["any"]:
         return None
-    score = memo["score"][j]
     # Headlines match headlines; body matches body (a headline is a summary of everything).
     kind = b.sentences[j].kind
-    if ("kind", kind) not in memo:
+    if ("kind", kind) not in memo:  # every row's scores, best source and runners-up at once
         same_kind = np.array([s.kind == kind for s in a.sentences])
-        memo["kind", kind] = same_kind if (al.a_ok & same_kind).any() else None
-    if memo["kind", kind] is not None:
-        score = np.where(memo["kind", kind], score, -1.0)
-    best = int(np.argmax(score))
+        scores = memo["score"]
+        if (al.a_ok & same_kind).any():
+            scores = np.where(same_kind, scores, -1.0)
+        memo["kind", kind] = (scores, np.argmax(scores, axis=1), np.argsort(-scores, axis=1)[:, :8])
+    scores, bests, ranked = memo["kind", kind]
+    score = scores[j]
+    best = int(bests[j])
     sources = [best]
     cover = float(al.containment[j, best])
     btoks = b.tokens[j]
     if btoks and cover < 0.9:
         best_set = set(a.tokens[best])
-        others = [int(i) for i in np.argsort(-score)[:8] if i != best and score[i] > 0]
+        others = [int(i) for i in ranked[j] if i != best and score[i] > 0]
         merged = al.covers(btoks, [best_set | set(a.tokens[i]) for i in others])
         gains = [(c - cover, i) for c, i in zip(merged, others, strict=True)]
         if gains:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .align import Alignment, Link, link
+from .align import MATCHABLE, Alignment, Link, link
 from .checks import Context, check_all, invents_items
 from .lexicon import STOPWORDS
 from .model import Document, Flag, SentenceResult
@@ -35,6 +35,20 @@ class Evidence:
     flags: list[Flag]
     notes: list[dict]
     features: dict[str, float]
+
+
+def squashed(doc: Document) -> tuple[str, ...]:
+    """Every sentence squashed (``text.squash``), once per document: a corpus compares it in many pairs."""
+    return doc.memo("squashed_sentences", lambda: tuple(squash(s.text) for s in doc.sentences))
+
+
+def verbatim_index(a: Document) -> dict[str, int]:
+    """Squashed text -> sentence number for the sentences of ``a`` a derived sentence may repeat."""
+
+    def index() -> dict[str, int]:
+        return {q: s.i for s, q in zip(a.sentences, squashed(a), strict=True) if s.kind in MATCHABLE}
+
+    return a.memo("verbatim_index", index)
 
 
 def links_of(a: Document, b: Document, al: Alignment) -> dict[int, Link | None]:
@@ -66,7 +80,7 @@ def diff_derived(a: Document, b: Document, al: Alignment) -> list[SentenceResult
     links = links_of(a, b, al)
     found = evidence(a, b, links)
     probs = dict(zip(found, support_probabilities([ev.features for ev in found.values()]), strict=True))
-    a_squashed = {squash(s.text): s.i for s in a.sentences if s.kind in ("body", "headline")}
+    a_squashed, b_squashed = verbatim_index(a), squashed(b)
     results = []
     for j, sent in enumerate(b.sentences):
         if sent.kind == "boilerplate":
@@ -75,7 +89,7 @@ def diff_derived(a: Document, b: Document, al: Alignment) -> list[SentenceResult
             )
             continue
         lk = links[j]
-        exact = a_squashed.get(squash(sent.text))
+        exact = a_squashed.get(b_squashed[j])
         if exact is not None:
             label = "headline" if sent.kind == "headline" else "verbatim"
             results.append(SentenceResult(sent, label, [exact], 1.0, support=1.0))
@@ -158,15 +172,14 @@ def link_labels(a: Document, b: Document, al: Alignment) -> list[SentenceResult]
     Whether a sentence is derived at all depends only on its link, so this is what the relation needs;
     it skips the fact checks and the classifier, which only split derived sentences into kinds.
     """
-    a_squashed = {squash(s.text): s.i for s in a.sentences if s.kind in ("body", "headline")}
+    a_squashed, b_squashed = verbatim_index(a), squashed(b)
     out = []
-    for j, lk in links_of(a, b, al).items():
-        sent = b.sentences[j]
+    for j, sent in enumerate(b.sentences):  # a link is looked for only where the label needs one
         if sent.kind != "body":
             out.append(SentenceResult(sent, sent.kind))
-        elif (same := a_squashed.get(squash(sent.text))) is not None:
+        elif (same := a_squashed.get(b_squashed[j])) is not None:
             out.append(SentenceResult(sent, "verbatim", [same], 1.0))
-        elif lk is not None and lk.similarity >= LINK_MIN:
+        elif (lk := link(al, a, b, j)) is not None and lk.similarity >= LINK_MIN:
             out.append(SentenceResult(sent, "paraphrase", list(lk.sources), _round(lk.similarity)))
         else:
             out.append(SentenceResult(sent, "added"))

@@ -111,7 +111,7 @@ def mark_site_boilerplate(doc: Document, boilerplate: frozenset[int]) -> Documen
         else s
         for s in doc.sentences
     )
-    return replace(doc, sentences=sentences)
+    return replace(doc, sentences=sentences, _memo={})  # the memos may depend on the sentence kinds
 
 
 def source_first(x: dict, y: dict) -> tuple[dict, dict]:
