@@ -8,7 +8,6 @@ not Jaccard, because a rewrite that drops half of a sentence is still derived fr
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -29,6 +28,21 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Words:
+    """The pair's vocabulary: which words each sentence holds (0/1 rows, a's and b's) and each word's
+    weight. Columns follow the words' first appearance in the texts, so every sum below adds the same
+    numbers in the same order whatever the process's string hash seed (a merge decided at its threshold
+    must not change from run to run)."""
+
+    a: np.ndarray  # (sentences of a, words)
+    b: np.ndarray  # (sentences of b, words)
+    weights: np.ndarray  # (words,)
+
+    def swapped(self) -> Words:
+        return Words(self.b, self.a, self.weights)
+
+
+@dataclass(frozen=True)
 class Alignment:
     """Similarities between every derived sentence (rows) and every source sentence (columns)."""
 
@@ -37,24 +51,25 @@ class Alignment:
     a_ok: np.ndarray  # which source sentences may be matched (not boilerplate)
     b_ok: np.ndarray
     weights: dict[str, float]  # word -> weight; words common to many sentences of the pair weigh little
+    words: Words
     # what ``link`` computes once per pair, not once per derived sentence (the blended scores, kind masks)
     memo: dict = field(default_factory=dict, compare=False, repr=False)
 
-    def covers(self, b_tokens: tuple[str, ...], candidates: list[set[str]]) -> list[float]:
-        """Weighted share of ``b_tokens`` present in each of several token sets. Summed with ``fsum``: a
-        plain sum follows the sets' iteration order, which changes with the process's string hash seed, and
-        a merge decided at its threshold would then change from run to run."""
-        bset = set(b_tokens)
-        w = self.weights
-        total = math.fsum(w.get(t, 1.0) for t in bset)
+    def covers(self, j: int, best: int, others: list[int]) -> np.ndarray:
+        """Weighted share of derived sentence ``j`` that source sentence ``best`` together with each of
+        ``others`` holds."""
+        weighted = self.words.b[j] * self.words.weights
+        total = weighted.sum()
         if not total:
-            return [0.0] * len(candidates)
-        return [math.fsum(w.get(t, 1.0) for t in bset & a_tokens) / total for a_tokens in candidates]
+            return np.zeros(len(others))
+        return np.maximum(self.words.a[best], self.words.a[others]) @ weighted / total
 
     def transpose(self, a: Document, b: Document) -> Alignment:
-        """The same pair seen the other way round (b as source)."""
-        # the weights are symmetric, and the containments both ways came from one matrix
-        return build(b, a, cosine=self.cosine.T, weights=self.weights, containment=self.memo.get("reverse"))
+        """The same pair seen the other way round (b as source): the weights are symmetric, and both
+        containments come from one matrix."""
+        return Alignment(
+            self.cosine.T, self.memo["reverse"], self.b_ok, self.a_ok, self.weights, self.words.swapped()
+        )
 
 
 def idf_weights(a: Document, b: Document) -> dict[str, float]:
@@ -71,16 +86,20 @@ def idf_weights(a: Document, b: Document) -> dict[str, float]:
     return {t: float(np.log((n + 1) / (c + 0.5))) + 0.1 for t, c in df.items()}
 
 
-def containments(a: Document, b: Document, weights: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
-    """Weighted containment both ways: [j, i] the share of b's sentence j found in a's sentence i, and
-    [i, j] the share of a's sentence i found in b's sentence j. One shared-weight matrix serves both."""
+def pair_words(a: Document, b: Document, weights: dict[str, float]) -> Words:
     vocab: dict[str, int] = {}
-    rows = [[vocab.setdefault(t, len(vocab)) for t in set(toks)] for toks in (*a.tokens, *b.tokens)]
+    rows = [[vocab.setdefault(t, len(vocab)) for t in dict.fromkeys(toks)] for toks in (*a.tokens, *b.tokens)]
     incidence = np.zeros((len(rows), len(vocab)), dtype=np.float64)
     for r, cols in enumerate(rows):
         incidence[r, cols] = 1.0
     w = np.fromiter((weights.get(t, 1.0) for t in vocab), np.float64, len(vocab))
-    ia, ib = incidence[: len(a.tokens)], incidence[len(a.tokens) :]
+    return Words(incidence[: len(a.tokens)], incidence[len(a.tokens) :], w)
+
+
+def containments(words: Words) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted containment both ways: [j, i] the share of b's sentence j found in a's sentence i, and
+    [i, j] the share of a's sentence i found in b's sentence j. One shared-weight matrix serves both."""
+    ia, ib, w = words.a, words.b, words.weights
     shared = (ib * w) @ ia.T  # [j, i]: weight of the words b's sentence j and a's sentence i share
     total_a, total_b = ia @ w, ib @ w
     b_in_a = np.divide(shared, total_b[:, None], out=np.zeros_like(shared), where=total_b[:, None] > 0)
@@ -91,25 +110,19 @@ def containments(a: Document, b: Document, weights: dict[str, float]) -> tuple[n
 def build(
     a: Document,
     b: Document,
-    cosine: np.ndarray | None = None,
-    vectors: tuple[np.ndarray, np.ndarray] | None = None,
+    vectors: tuple[np.ndarray, np.ndarray],
     weights: dict[str, float] | None = None,
-    containment: np.ndarray | None = None,
 ) -> Alignment:
     """Compute the similarity matrices for ``b`` (derived) against ``a`` (source)."""
-    if cosine is None:
-        assert vectors is not None
-        va, vb = vectors
-        cosine = np.clip(vb @ va.T, 0.0, 1.0) if len(va) and len(vb) else np.zeros((len(vb), len(va)))
+    va, vb = vectors
+    cosine = np.clip(vb @ va.T, 0.0, 1.0) if len(va) and len(vb) else np.zeros((len(vb), len(va)))
     weights = idf_weights(a, b) if weights is None else weights
-    reverse = None
-    if containment is None:
-        containment, reverse = containments(a, b, weights)
+    words = pair_words(a, b, weights)
+    containment, reverse = containments(words)
     a_ok = np.array([s.kind in MATCHABLE for s in a.sentences], dtype=bool)
     b_ok = np.array([s.kind in MATCHABLE for s in b.sentences], dtype=bool)
-    al = Alignment(np.asarray(cosine, dtype=np.float32), containment, a_ok, b_ok, weights)
-    if reverse is not None:
-        al.memo["reverse"] = reverse
+    al = Alignment(np.asarray(cosine, dtype=np.float32), containment, a_ok, b_ok, weights, words)
+    al.memo["reverse"] = reverse
     return al
 
 
@@ -136,9 +149,8 @@ def link(al: Alignment, a: Document, b: Document, j: int) -> Link | None:
     cover = float(al.containment[j, best])
     btoks = b.tokens[j]
     if btoks and cover < 0.9:
-        best_set = set(a.tokens[best])
         others = [int(i) for i in ranked[j] if i != best and score[i] > 0]
-        merged = al.covers(btoks, [best_set | set(a.tokens[i]) for i in others])
+        merged = al.covers(j, best, others).tolist()
         gains = [(c - cover, i) for c, i in zip(merged, others, strict=True)]
         if gains:
             gain, second = max(gains)
