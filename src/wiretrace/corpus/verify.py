@@ -30,12 +30,12 @@ credit.
 
 from __future__ import annotations
 
-import math
 import os
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from typing import NamedTuple
 
 import numpy as np
 
@@ -142,6 +142,12 @@ def relate(da: Document, db: Document, va: np.ndarray, vb: np.ndarray):
     return decide_relation(da, db, b_cov, a_cov), b_cov, a_cov, b_lab, a_lab
 
 
+class Vocabulary(NamedTuple):
+    hashes: np.ndarray  # sorted int64 term hashes of the story stems
+    idf2: np.ndarray  # float64 idf^2 of each
+    tfidf: np.ndarray  # float64 unit TF-IDF vector over them
+
+
 class Item:
     """One article as verification sees it: what the cheap tests need up front (stems, story-sentence
     count, name pairs), the light Document and its sentence vectors only when the alignment runs."""
@@ -157,7 +163,7 @@ class Item:
         "rec",
         "row",
         "stems",
-        "weights",
+        "vocab",
     )
 
     def __init__(self, row: dict, rec: Record, boilerplate: frozenset[int]) -> None:
@@ -171,7 +177,7 @@ class Item:
         self.body = sum(k and kind == "body" for kind, k in zip(rec.kinds, kept, strict=True))
         self.names = rec.names
         self.entities: set[str] | None = None
-        self.weights: dict[str, float] | None = None  # stem -> idf^2
+        self.vocab: Vocabulary | None = None  # its stems' corpus weights (``Verifier.vocabulary``)
         self._doc: Document | None = None
         self._vectors: np.ndarray | None = None
 
@@ -332,7 +338,6 @@ class Verifier:
         # article number -> (row, sketch); None when site boilerplate changes its story sentences
         self.sketches: OrderedDict[int, tuple[dict, Sketch] | None] = OrderedDict()
         self.boilerplate: dict[str, frozenset[int]] = {}
-        self.tfidf: dict[int, dict[str, float]] = {}  # article number -> unit TF-IDF vector
         self.df: dict[int, int] = {}  # term hash -> document frequency, as read
 
     def site_lines(self, site: str | None) -> frozenset[int]:
@@ -354,55 +359,48 @@ class Verifier:
 
         _refresh(self.items, numbers, CACHE, fill)
 
-    def weights(self, item: Item) -> dict[str, float]:
-        if item.weights is None:
-            hashed = {t: term_hash(t) for t in item.stems}
+    def vocabulary(self, item: Item) -> Vocabulary:
+        """The item's story stems as sorted hashes, with their idf^2 (corpus document frequencies) and its
+        unit TF-IDF vector (log term frequency) over them; computed once per item."""
+        if item.vocab is None:
+            stems = sorted(item.stems)
+            hashes = np.fromiter((term_hash(t) for t in stems), np.int64, len(stems))
             known = self.df
-            missing = [h for h in hashed.values() if h not in known]
+            missing = [h for h in hashes.tolist() if h not in known]
             if missing:  # one read of the terms not seen yet (their counts are fixed during verification)
                 if len(known) > 500_000:
                     known.clear()
                 counts = self.store.terms(missing)
                 known.update((h, counts.get(h, (0, 0))[0]) for h in missing)
-            df = np.fromiter((known[h] for h in hashed.values()), np.float32, len(hashed))
-            item.weights = dict(
-                zip(hashed, (idf(df, self.n_docs).astype(np.float64) ** 2).tolist(), strict=True)
+            df = np.fromiter((known[h] for h in hashes.tolist()), np.float32, len(stems))
+            idf2 = idf(df, self.n_docs).astype(np.float64) ** 2
+            tf = Counter(
+                t
+                for kind, toks in zip(item.rec.kinds, item.rec.tokens, strict=True)
+                if kind != "boilerplate"
+                for t in toks
             )
-        return item.weights
+            counts_ = np.fromiter((tf[t] for t in stems), np.float64, len(stems))
+            vec = np.where(counts_ > 0, 1.0 + np.log(np.maximum(counts_, 1.0)), 0.0) * np.sqrt(idf2)
+            norm = float(np.sqrt(vec @ vec))
+            order = np.argsort(hashes, kind="stable")
+            item.vocab = Vocabulary(hashes[order], idf2[order], vec[order] / norm if norm else vec[order])
+        return item.vocab
 
     def explained(self, dst: Item, src: Item) -> float:
         """idf^2-weighted share of ``dst``'s vocabulary that ``src`` holds (rare words dominate)."""
-        w = self.weights(dst)
-        total = sum(w.values())
-        return round(sum(w[t] for t in dst.stems & src.stems) / total, 3) if total else 0.0
+        d, s = self.vocabulary(dst), self.vocabulary(src)
+        total = float(d.idf2.sum())
+        return round(float(d.idf2[_in_sorted(d.hashes, s.hashes)].sum()) / total, 3) if total else 0.0
 
     def cosine(self, x: Item, y: Item) -> float:
         """TF-IDF cosine of the two texts (log term frequency, corpus idf). ``explained`` says how much of
         the derived text the source holds; this says how central the shared words are to both texts: a
         summary reuses what its source is about, a topical neighbour shares words it mentions in passing."""
-        vx, vy = self._tfidf(x), self._tfidf(y)
-        if len(vx) > len(vy):
-            vx, vy = vy, vx
-        return round(sum(w * vy.get(t, 0.0) for t, w in vx.items()), 3)
-
-    def _tfidf(self, item: Item) -> dict[str, float]:
-        n = item.row["n"]
-        if n in self.tfidf:
-            return self.tfidf[n]
-        if len(self.tfidf) >= CACHE:
-            self.tfidf.clear()
-        w = self.weights(item)  # idf^2 of the item's story stems
-        tf = Counter(
-            t
-            for kind, toks in zip(item.rec.kinds, item.rec.tokens, strict=True)
-            if kind != "boilerplate"
-            for t in toks
-            if t in w
-        )
-        vec = {t: (1.0 + math.log(c)) * math.sqrt(w[t]) for t, c in tf.items()}
-        norm = math.sqrt(sum(v * v for v in vec.values()))
-        self.tfidf[n] = {t: v / norm for t, v in vec.items()} if norm else {}
-        return self.tfidf[n]
+        vx, vy = self.vocabulary(x), self.vocabulary(y)
+        both = _in_sorted(vx.hashes, vy.hashes)
+        at = vy.hashes.searchsorted(vx.hashes[both])
+        return round(float(vx.tfidf[both] @ vy.tfidf[at]), 3)
 
     def with_text(self, *items: Item) -> None:
         """Read the texts of items loaded without them (their Documents need them)."""
