@@ -40,7 +40,7 @@ from ..compare import ArticleLike, as_article
 from ..errors import InputError
 from ..model import Article
 from . import candidates as cand
-from .fingerprint import Analysis, analyse_batch, decode_record, text_hash, text_lines
+from .fingerprint import Analysis, analyse_batch, decode_record, story_dim, text_hash, text_lines
 from .readers import iter_records
 from .store import SCHEMA_VERSION, Store
 from .stories import BRIEF_GATE, build_stories, iter_stories, site_summary
@@ -119,7 +119,8 @@ class Corpus:
     def __init__(self, path: str | Path = "corpus.wt", workers: int | None = None) -> None:
         self.store = Store(path)
         self.workers = workers if workers is not None else min(2, os.cpu_count() or 1)
-        self._kw: tuple[np.ndarray, np.ndarray] | None = None  # key weight and stem-key count per article
+        # key weight, stem-key count and story vector per article number
+        self._kw: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._lines: list[tuple[int, str | None, tuple]] = []  # committed articles' lines, not counted yet
 
     def close(self) -> None:
@@ -229,10 +230,11 @@ class Corpus:
                 report.diffs = self.compute_diffs(progress, rebuild=True)
         return report
 
-    def _key_stats(self) -> tuple[np.ndarray, np.ndarray]:
-        """Per article number: total index-key weight and number of stem keys (loaded once, then grown)."""
+    def _key_stats(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per article number: total index-key weight, number of stem keys and story vector (loaded once,
+        then grown)."""
         if self._kw is None:
-            self._kw = self.store.key_weights()
+            self._kw = self.store.key_weights(story_dim())
         return self._kw
 
     def _commit(self, batch: list[Pending], analyses: list[Analysis], report: IndexReport) -> None:
@@ -290,18 +292,20 @@ class Corpus:
             key_w, key_n = queries.key_totals()
             store.insert_analyses(
                 [
-                    (n, an.record, float(kw_n), int(kn_n), an.sketch)
+                    (n, an.record, float(kw_n), int(kn_n), an.sketch, an.centroid.tobytes())
                     for n, an, kw_n, kn_n in zip(numbers, analyses, key_w, key_n, strict=True)
                 ]
             )
-            kw, kn = before
+            kw, kn, kv = before
             if max(numbers) >= len(kw):  # grown geometrically: appending a batch is not a copy of all
                 size = max(max(numbers) + 1, 2 * len(kw))
                 kw, kn = np.zeros(size, np.float32), np.zeros(size, np.uint8)
-                kw[: len(before[0])], kn[: len(before[1])] = before
-            self._kw = (kw, kn)
+                kv = np.zeros((size, kv.shape[1]), np.int8)
+                kw[: len(before[0])], kn[: len(before[1])], kv[: len(before[2])] = before
+            self._kw = (kw, kn, kv)
+            stories = np.stack([an.centroid for an in analyses])
             try:
-                kw[nums], kn[nums] = key_w, np.minimum(key_n, 255)
+                kw[nums], kn[nums], kv[nums] = key_w, np.minimum(key_n, 255), stories
                 # Articles indexed under each key: earlier batches' (every term of the batch was read)
                 # plus this batch's own.
                 kdf_keys, kdf_counts = cand.key_frequencies(known, batch_keys, batch_kdf)
@@ -312,13 +316,18 @@ class Corpus:
                     # this batch's postings are in the file already
                     postings = store.postings(np.unique(part.keys[looked]).tolist())
                     scored = cand.score_queries(
-                        part, nums[i : i + SCORE_BATCH], postings, lambda ns: (kw[ns], kn[ns]), looked
+                        part,
+                        nums[i : i + SCORE_BATCH],
+                        postings,
+                        lambda ns: (kw[ns], kn[ns]),
+                        looked,
+                        stories=(lambda ns: kv[ns], stories[i : i + SCORE_BATCH]),
                     )
                     pairs |= cand.pairs_of(numbers[i : i + SCORE_BATCH], scored)
                 report.candidates += store.add_candidates(pairs)
             except BaseException:
-                kw[nums], kn[nums] = 0, 0  # the transaction rolls back: forget the batch's key stats too
-                self._kw = before if kw is not before[0] else (kw, kn)
+                kw[nums], kn[nums], kv[nums] = 0, 0, 0  # the transaction rolls back: forget the batch's too
+                self._kw = before if kw is not before[0] else (kw, kn, kv)
                 raise
         if flushed:
             self._lines = []
@@ -552,7 +561,7 @@ class Corpus:
         )
         looked = cand.lookup_mask(lookup, *cand.key_frequencies(known))
         postings = self.store.postings(lookup.keys[looked].tolist())
-        kw, kn = self._key_stats()
+        kw, kn, kv = self._key_stats()
 
         def key_weight(ns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             inside = ns < len(kw)
@@ -560,8 +569,17 @@ class Corpus:
             w[inside], n[inside] = kw[ns[inside]], kn[ns[inside]]
             return w, n
 
+        def story(ns: np.ndarray) -> np.ndarray:
+            out = np.zeros((len(ns), kv.shape[1]), np.int8)
+            inside = ns < len(kv)
+            out[inside] = kv[ns[inside]]
+            return out
+
         top = max(cand.TOP, 3 * limit)
-        scored = cand.score_queries(lookup, np.asarray([-1]), postings, key_weight, looked, top=top)[0]
+        vectors = (story, an.centroid[None])
+        scored = cand.score_queries(
+            lookup, np.asarray([-1]), postings, key_weight, looked, top, stories=vectors
+        )[0]
         found = [n for n in scored.numbers.tolist() if n not in own]
         verifier = self._verifier(n_docs)
         q_row = {

@@ -78,6 +78,7 @@ class Analysis:
     lines: tuple[tuple[int, str], ...]  # (hash, text) of the article's distinct lines, for site boilerplate
     credits: tuple[str, ...]
     language: str
+    centroid: np.ndarray  # int8 unit vector of the story (``story_vector``)
 
 
 # --- hashing -------------------------------------------------------------------------------------
@@ -432,6 +433,22 @@ def record_document(rec: Record, article: Article, boilerplate: frozenset[int] =
 # --- one article ---------------------------------------------------------------------------------
 
 
+def story_dim() -> int:
+    """Width of the sentence and story vectors (the shipped static model's)."""
+    from ..embed import default_embedder
+
+    return default_embedder().dim
+
+
+def story_vector(doc: Document, vectors: np.ndarray) -> np.ndarray:
+    """The story as one int8 unit vector: the mean of its body sentences' vectors (zeros without any). The
+    candidate search ranks a new article's neighbourhood by it (``candidates.VECTOR_TOP``)."""
+    rows = [i for i, s in enumerate(doc.sentences) if s.kind == "body"]
+    if not rows:
+        return np.zeros(vectors.shape[1], np.int8)
+    return quantise(unit_rows(vectors[rows].mean(axis=0, keepdims=True)))[0]
+
+
 def analyse_batch(articles: list[Article]) -> list[Analysis]:
     """Analyses of many articles (the sentence vectors of a batch are pooled in one pass)."""
     docs = [prepare(a, light=True) for a in articles]
@@ -472,6 +489,7 @@ def analyse_batch(articles: list[Article]) -> list[Analysis]:
                 distinct,
                 d.credits,
                 d.language,
+                story_vector(d, v),
             )
         )
     return out

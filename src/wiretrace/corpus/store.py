@@ -51,6 +51,8 @@ CREATE TABLE IF NOT EXISTS terms(term INTEGER PRIMARY KEY,  -- hash of a stem or
 CREATE TABLE IF NOT EXISTS postings(term INTEGER NOT NULL, block INTEGER NOT NULL,
     articles BLOB NOT NULL,           -- int32 numbers of the block's articles indexed under the term
     PRIMARY KEY(term, block)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS vectors(article INTEGER PRIMARY KEY,
+    story BLOB NOT NULL);             -- int8 unit vector of the story (fingerprint.story_vector)
 CREATE TABLE IF NOT EXISTS sketches(article INTEGER PRIMARY KEY,
     data BLOB NOT NULL);              -- what verification's cheap tests read (fingerprint.Sketch)
 CREATE TABLE IF NOT EXISTS pairs(
@@ -183,12 +185,13 @@ class Store:
 
     # --- fingerprints --------------------------------------------------------------------------
 
-    def insert_analyses(self, rows: list[tuple[int, bytes, float, int, bytes]]) -> None:
-        """(n, record, key weight, stem-key count, sketch) of many articles."""
+    def insert_analyses(self, rows: list[tuple[int, bytes, float, int, bytes, bytes]]) -> None:
+        """(n, record, key weight, stem-key count, sketch, story vector) of many articles."""
         self.db.executemany(
             "INSERT INTO docs(article, record, keyw, keyn) VALUES (?, ?, ?, ?)", (r[:4] for r in rows)
         )
         self.db.executemany("INSERT INTO sketches(article, data) VALUES (?, ?)", ((r[0], r[4]) for r in rows))
+        self.db.executemany("INSERT INTO vectors(article, story) VALUES (?, ?)", ((r[0], r[5]) for r in rows))
 
     def terms(self, terms: Iterable[int]) -> dict[int, tuple[int, int]]:
         """term -> (df, kdf) for the known ones."""
@@ -239,16 +242,21 @@ class Store:
         sizes = np.add.reduceat(sizes, first) if len(rows) else sizes
         return Postings(keys, np.r_[0, np.cumsum(sizes)], np.frombuffer(b"".join(r[1] for r in rows), "<i4"))
 
-    def key_weights(self) -> tuple[np.ndarray, np.ndarray]:
-        """Total index-key weight and number of stem keys per article number (index = n)."""
+    def key_weights(self, dim: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per article number (index = n): total index-key weight, number of stem keys, and the ``dim``-wide
+        int8 story vector (zeros for articles indexed before story vectors were kept)."""
         rows = self.db.execute("SELECT article, keyw, keyn FROM docs").fetchall()
         top = max((r[0] for r in rows), default=0)
         weights, counts = np.zeros(top + 1, np.float32), np.zeros(top + 1, np.uint8)
+        vectors = np.zeros((top + 1, dim), np.int8)
         if rows:
             at = np.fromiter((r[0] for r in rows), np.int64, len(rows))
             weights[at] = np.fromiter((r[1] for r in rows), np.float32, len(rows))
             counts[at] = np.fromiter((min(255, r[2]) for r in rows), np.uint8, len(rows))
-        return weights, counts
+        for n, blob in self.db.execute("SELECT article, story FROM vectors"):
+            if n <= top and len(blob) == dim:
+                vectors[n] = np.frombuffer(blob, np.int8)
+        return weights, counts, vectors
 
     def records(self, numbers: Iterable[int], text: bool = True) -> dict[int, tuple[dict, bytes]]:
         """(article row, record blob) per article number; the row holds the text, or only its length

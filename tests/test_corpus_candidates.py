@@ -1,0 +1,62 @@
+"""Candidate search: which indexed articles a new article is checked against."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from test_corpus_verify import verify_articles
+from wiretrace.corpus import candidates as cand
+from wiretrace.corpus.fingerprint import analyse_batch
+
+
+def _index(analyses):
+    """The lookup keys of every article, and the postings of their index keys (an index of them all)."""
+    q_of = np.concatenate([np.full(len(an.terms), i) for i, an in enumerate(analyses)])
+    terms = np.concatenate([an.terms for an in analyses])
+    _, inv, df = np.unique(terms, return_inverse=True, return_counts=True)
+    queries = cand.select_keys(
+        q_of,
+        terms,
+        np.concatenate([an.counts for an in analyses]),
+        np.concatenate([an.names for an in analyses]),
+        df[inv],
+        len(analyses),
+        len(analyses),
+    )
+    keys, arts = queries.keys[queries.index], queries.q_of[queries.index]
+    order = np.lexsort((arts, keys))
+    keys, arts = keys[order], arts[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(keys)) + 1]
+    postings = cand.Postings(keys[starts], np.r_[starts, len(keys)], arts.astype(np.int32))
+    return queries, postings
+
+
+def test_a_rewrites_story_vector_is_closest_to_its_source():
+    articles = verify_articles()
+    at = {a.id: i for i, a in enumerate(articles)}
+    stories = np.stack([an.centroid for an in analyse_batch(articles)])
+    for derived, source in (("llm_rewrite_174", "llm_source_174"), ("seed-rewrite", "seed-ap")):
+        cos = cand.story_cosines(stories, np.repeat(stories[[at[derived]]], len(articles), axis=0))
+        cos[at[derived]] = -1
+        assert int(np.argmax(cos)) == at[source]
+        assert cos[at[source]] >= cand.VECTOR_MIN
+
+
+def test_the_vector_channel_proposes_the_closest_story_the_keys_reach():
+    """With the estimate's top list empty, the story vectors alone still lead a rewrite to its source (what
+    they are for: a large corpus crowds the top list with articles that share one sentence verbatim)."""
+    articles = verify_articles()
+    at = {a.id: i for i, a in enumerate(articles)}
+    analyses = analyse_batch(articles)
+    stories = np.stack([an.centroid for an in analyses])
+    queries, postings = _index(analyses)
+    kw, kn = queries.key_totals()
+    q = at["llm_rewrite_174"]
+    part = queries.part(q, q + 1)
+    looked = np.ones(len(part.keys), bool)  # every key: the index is small
+    args = (part, np.asarray([q]), postings, lambda ns: (kw[ns], kn[ns]), looked)
+    with_vectors = cand.score_queries(*args, top=0, stories=(lambda ns: stories[ns], stories[[q]]))[0]
+    without = cand.score_queries(*args, top=0)[0]
+    assert at["llm_source_174"] in with_vectors.numbers.tolist()
+    assert at["llm_source_174"] not in without.numbers.tolist()
+    assert len(with_vectors.numbers) <= cand.VECTOR_TOP + cand.NAME_TOP
