@@ -89,7 +89,11 @@ async def _run(base: str, seconds: float, clients: int) -> dict:
     payload = {"a": {"text": a}, "b": {"text": b}}
     results: dict[str, list[float]] = {"compare": [], "pages": []}
     errors: dict[str, list[str]] = {"compare": [], "pages": []}
-    limits = httpx.Limits(max_connections=clients + 4, max_keepalive_connections=clients + 4)
+    # An idle pooled connection is dropped after 2 s, before the server's keep-alive timeout (uvicorn: 5 s);
+    # with the two equal, a request sent on a connection the server is closing fails (a browser retries it).
+    limits = httpx.Limits(
+        max_connections=clients + 4, max_keepalive_connections=clients + 4, keepalive_expiry=2.0
+    )
     async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as http:
         stories = (await http.get("/api/stories", params={"limit": 100})).json()["stories"]
         page_urls = ["/"] + [f"/stories/{s['id']}" for s in stories]
