@@ -6,7 +6,9 @@ import numpy as np
 
 from test_corpus_verify import verify_articles
 from wiretrace.corpus import candidates as cand
-from wiretrace.corpus.fingerprint import analyse_batch
+from wiretrace.corpus.fingerprint import analyse_batch, sentence_vectors, story_vectors
+from wiretrace.model import Article
+from wiretrace.prepare import prepare
 
 
 def _index(analyses):
@@ -31,10 +33,28 @@ def _index(analyses):
     return queries, postings
 
 
+def test_a_story_vector_is_the_mean_direction_of_its_body_sentences():
+    """Page furniture does not count; a text with no story sentence has no direction (zeros)."""
+    articles = [*verify_articles()[:5], Article("READ ALSO: Something else entirely\n- Advertisement -")]
+    docs = [prepare(a, light=True) for a in articles]
+    vectors = sentence_vectors([s.text for d in docs for s in d.sentences])
+    got = story_vectors(docs, vectors)
+    pos = 0
+    for d, row in zip(docs, got, strict=True):
+        mine = vectors[pos : pos + len(d.sentences)][[s.kind == "body" for s in d.sentences]]
+        pos += len(d.sentences)
+        if not len(mine):
+            assert not row.any()
+            continue
+        mean = mine.mean(axis=0)
+        assert np.abs(row / 127.0 - mean / np.linalg.norm(mean)).max() < 0.01
+    assert not got[-1].any() and got[:-1].any(axis=1).all()
+
+
 def test_a_rewrites_story_vector_is_closest_to_its_source():
     articles = verify_articles()
     at = {a.id: i for i, a in enumerate(articles)}
-    stories = np.stack([an.centroid for an in analyse_batch(articles)])
+    stories = np.stack([an.story for an in analyse_batch(articles)])
     for derived, source in (("llm_rewrite_174", "llm_source_174"), ("seed-rewrite", "seed-ap")):
         cos = cand.story_cosines(stories, np.repeat(stories[[at[derived]]], len(articles), axis=0))
         cos[at[derived]] = -1
@@ -48,7 +68,7 @@ def test_the_vector_channel_proposes_the_closest_story_the_keys_reach():
     articles = verify_articles()
     at = {a.id: i for i, a in enumerate(articles)}
     analyses = analyse_batch(articles)
-    stories = np.stack([an.centroid for an in analyses])
+    stories = np.stack([an.story for an in analyses])
     queries, postings = _index(analyses)
     kw, kn = queries.key_totals()
     q = at["llm_rewrite_174"]

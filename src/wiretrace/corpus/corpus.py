@@ -292,7 +292,7 @@ class Corpus:
             key_w, key_n = queries.key_totals()
             store.insert_analyses(
                 [
-                    (n, an.record, float(kw_n), int(kn_n), an.sketch, an.centroid.tobytes())
+                    (n, an.record, float(kw_n), int(kn_n), an.sketch, an.story.tobytes())
                     for n, an, kw_n, kn_n in zip(numbers, analyses, key_w, key_n, strict=True)
                 ]
             )
@@ -303,7 +303,7 @@ class Corpus:
                 kv = np.zeros((size, kv.shape[1]), np.int8)
                 kw[: len(before[0])], kn[: len(before[1])], kv[: len(before[2])] = before
             self._kw = (kw, kn, kv)
-            stories = np.stack([an.centroid for an in analyses])
+            stories = np.stack([an.story for an in analyses])
             try:
                 kw[nums], kn[nums], kv[nums] = key_w, np.minimum(key_n, 255), stories
                 # Articles indexed under each key: earlier batches' (every term of the batch was read)
@@ -576,7 +576,7 @@ class Corpus:
             return out
 
         top = max(cand.TOP, 3 * limit)
-        vectors = (story, an.centroid[None])
+        vectors = (story, an.story[None])
         scored = cand.score_queries(
             lookup, np.asarray([-1]), postings, key_weight, looked, top, stories=vectors
         )[0]

@@ -78,7 +78,7 @@ class Analysis:
     lines: tuple[tuple[int, str], ...]  # (hash, text) of the article's distinct lines, for site boilerplate
     credits: tuple[str, ...]
     language: str
-    centroid: np.ndarray  # int8 unit vector of the story (``story_vector``)
+    story: np.ndarray  # int8 unit vector of the story (``story_vectors``)
 
 
 # --- hashing -------------------------------------------------------------------------------------
@@ -440,13 +440,17 @@ def story_dim() -> int:
     return default_embedder().dim
 
 
-def story_vector(doc: Document, vectors: np.ndarray) -> np.ndarray:
-    """The story as one int8 unit vector: the mean of its body sentences' vectors (zeros without any). The
-    candidate search ranks a new article's neighbourhood by it (``candidates.VECTOR_TOP``)."""
-    rows = [i for i, s in enumerate(doc.sentences) if s.kind == "body"]
-    if not rows:
-        return np.zeros(vectors.shape[1], np.int8)
-    return quantise(unit_rows(vectors[rows].mean(axis=0, keepdims=True)))[0]
+def story_vectors(docs: list[Document], vectors: np.ndarray) -> np.ndarray:
+    """Each story as one int8 unit vector: the mean direction of its body sentences' vectors (zeros
+    without any); ``vectors`` holds the sentence vectors of all the documents, one after another. The
+    candidate search ranks a new article's neighbourhood by them (``candidates.VECTOR_TOP``)."""
+    body = np.fromiter((s.kind == "body" for d in docs for s in d.sentences), bool, len(vectors))
+    owner = np.repeat(np.arange(len(docs)), [len(d.sentences) for d in docs])[body]
+    sums = np.zeros((len(docs), vectors.shape[1]), np.float32)
+    if len(owner):  # body rows are grouped by document: one reduceat over the runs
+        starts = np.r_[0, np.flatnonzero(np.diff(owner)) + 1]
+        sums[owner[starts]] = np.add.reduceat(vectors[body], starts, axis=0)
+    return quantise(unit_rows(sums))
 
 
 def analyse_batch(articles: list[Article]) -> list[Analysis]:
@@ -455,9 +459,10 @@ def analyse_batch(articles: list[Article]) -> list[Analysis]:
     texts = [s.text for d in docs for s in d.sentences]
     sums, counts = sentence_sums(texts)
     vecs = unit_rows(sums / np.maximum(counts, 1)[:, None])
+    stories = story_vectors(docs, vecs)
     out = []
     pos = 0
-    for a, d in zip(articles, docs, strict=True):
+    for k, (a, d) in enumerate(zip(articles, docs, strict=True)):
         n = len(d.sentences)
         v = vecs[pos : pos + n]
         pos += n
@@ -489,7 +494,7 @@ def analyse_batch(articles: list[Article]) -> list[Analysis]:
                 distinct,
                 d.credits,
                 d.language,
-                story_vector(d, v),
+                stories[k],
             )
         )
     return out

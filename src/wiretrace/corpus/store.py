@@ -52,7 +52,7 @@ CREATE TABLE IF NOT EXISTS postings(term INTEGER NOT NULL, block INTEGER NOT NUL
     articles BLOB NOT NULL,           -- int32 numbers of the block's articles indexed under the term
     PRIMARY KEY(term, block)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS vectors(article INTEGER PRIMARY KEY,
-    story BLOB NOT NULL);             -- int8 unit vector of the story (fingerprint.story_vector)
+    story BLOB NOT NULL);             -- int8 unit vector of the story (fingerprint.story_vectors)
 CREATE TABLE IF NOT EXISTS sketches(article INTEGER PRIMARY KEY,
     data BLOB NOT NULL);              -- what verification's cheap tests read (fingerprint.Sketch)
 CREATE TABLE IF NOT EXISTS pairs(
