@@ -21,7 +21,7 @@ import re
 import struct
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -59,11 +59,14 @@ def is_specific(key: object) -> bool:
     return isinstance(key, frozenset) and sum(len(w) > 1 for w in key) >= 2
 
 
-def sentence_entities(text: str) -> list[str]:
-    """The specific names (``is_specific``) of one sentence, each its sorted key words joined by spaces."""
+@lru_cache(maxsize=1 << 16)
+def sentence_entities(text: str) -> tuple[str, ...]:
+    """The specific names (``is_specific``) of one sentence, each its sorted key words joined by spaces.
+    Cached: copies and syndicated reprints repeat sentences word for word, and finding names is the
+    dearest step of the record."""
     if not _MULTIWORD_NAME.search(text):
-        return []
-    return sorted({" ".join(sorted(m.value)) for m in _entities(text, 0) if is_specific(m.value)})
+        return ()
+    return tuple(sorted({" ".join(sorted(m.value)) for m in _entities(text, 0) if is_specific(m.value)}))
 
 
 @dataclass(frozen=True)
