@@ -6,7 +6,7 @@ import numpy as np
 
 from test_corpus_verify import verify_articles
 from wiretrace.corpus import candidates as cand
-from wiretrace.corpus.fingerprint import analyse_batch, sentence_vectors, story_vectors
+from wiretrace.corpus.fingerprint import analyse_batch, sentence_vectors, story_dim, story_vectors
 from wiretrace.model import Article
 from wiretrace.prepare import prepare
 
@@ -49,6 +49,7 @@ def test_a_story_vector_is_the_mean_direction_of_its_body_sentences():
         mean = mine.mean(axis=0)
         assert np.abs(row / 127.0 - mean / np.linalg.norm(mean)).max() < 0.01
     assert not got[-1].any() and got[:-1].any(axis=1).all()
+    assert got.shape[1] == story_dim()  # the width the index allots, read without loading the model
 
 
 def test_a_rewrites_story_vector_is_closest_to_its_source():

@@ -68,10 +68,23 @@ class StaticEmbedder:
         return np.stack([self._word_cache[w] for w in words])
 
 
+def _model_folder() -> Path:
+    return Path(str(resources.files("wiretrace") / _MODEL_DIR))
+
+
 @lru_cache(maxsize=1)
 def default_embedder() -> StaticEmbedder:
-    folder = Path(str(resources.files("wiretrace") / _MODEL_DIR))
-    return StaticEmbedder(folder)
+    return StaticEmbedder(_model_folder())
+
+
+@lru_cache(maxsize=1)
+def model_dim() -> int:
+    """Width of the shipped model's vectors, from the file's header (the model itself is not loaded: the
+    indexing process needs the width, its workers the model)."""
+    from safetensors import safe_open
+
+    with safe_open(str(_model_folder() / "model.safetensors"), framework="numpy") as f:
+        return int(f.get_slice("embeddings").get_shape()[1])
 
 
 def embed(texts: list[str]) -> np.ndarray:

@@ -438,9 +438,9 @@ def record_document(rec: Record, article: Article, boilerplate: frozenset[int] =
 
 def story_dim() -> int:
     """Width of the sentence and story vectors (the shipped static model's)."""
-    from ..embed import default_embedder
+    from ..embed import model_dim
 
-    return default_embedder().dim
+    return model_dim()
 
 
 def story_vectors(docs: list[Document], vectors: np.ndarray) -> np.ndarray:
