@@ -50,8 +50,7 @@ class Alignment:
     containment: np.ndarray  # IDF-weighted share of the derived sentence's words found in the source one
     a_ok: np.ndarray  # which source sentences may be matched (not boilerplate)
     b_ok: np.ndarray
-    weights: dict[str, float]  # word -> weight; words common to many sentences of the pair weigh little
-    words: Words
+    words: Words  # which words each sentence holds and their weights (common in the pair: little)
     # what ``link`` computes once per pair, not once per derived sentence (the blended scores, kind masks)
     memo: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -67,9 +66,7 @@ class Alignment:
     def transpose(self, a: Document, b: Document) -> Alignment:
         """The same pair seen the other way round (b as source): the weights are symmetric, and both
         containments come from one matrix."""
-        return Alignment(
-            self.cosine.T, self.memo["reverse"], self.b_ok, self.a_ok, self.weights, self.words.swapped()
-        )
+        return Alignment(self.cosine.T, self.memo["reverse"], self.b_ok, self.a_ok, self.words.swapped())
 
 
 def idf_weights(a: Document, b: Document) -> dict[str, float]:
@@ -111,17 +108,15 @@ def build(
     a: Document,
     b: Document,
     vectors: tuple[np.ndarray, np.ndarray],
-    weights: dict[str, float] | None = None,
 ) -> Alignment:
     """Compute the similarity matrices for ``b`` (derived) against ``a`` (source)."""
     va, vb = vectors
     cosine = np.clip(vb @ va.T, 0.0, 1.0) if len(va) and len(vb) else np.zeros((len(vb), len(va)))
-    weights = idf_weights(a, b) if weights is None else weights
-    words = pair_words(a, b, weights)
+    words = pair_words(a, b, idf_weights(a, b))
     containment, reverse = containments(words)
     a_ok = np.array([s.kind in MATCHABLE for s in a.sentences], dtype=bool)
     b_ok = np.array([s.kind in MATCHABLE for s in b.sentences], dtype=bool)
-    al = Alignment(np.asarray(cosine, dtype=np.float32), containment, a_ok, b_ok, weights, words)
+    al = Alignment(np.asarray(cosine, dtype=np.float32), containment, a_ok, b_ok, words)
     al.memo["reverse"] = reverse
     return al
 
