@@ -363,28 +363,31 @@ class Verifier:
         """The item's story stems as sorted hashes, with their idf^2 (corpus document frequencies) and its
         unit TF-IDF vector (log term frequency) over them; computed once per item."""
         if item.vocab is None:
-            stems = sorted(item.stems)
-            hashes = np.fromiter((term_hash(t) for t in stems), np.int64, len(stems))
+            stems = list(item.stems)
+            hashes = np.fromiter(map(term_hash, stems), np.int64, len(stems))
+            order = np.argsort(hashes, kind="stable")  # every sum below in hash order: seed-independent
+            hashes, stems = hashes[order], [stems[i] for i in order.tolist()]
             known = self.df
-            missing = [h for h in hashes.tolist() if h not in known]
+            df = [known.get(h, -1) for h in hashes.tolist()]
+            missing = [h for h, c in zip(hashes.tolist(), df, strict=True) if c < 0]
             if missing:  # one read of the terms not seen yet (their counts are fixed during verification)
                 if len(known) > 500_000:
                     known.clear()
                 counts = self.store.terms(missing)
-                known.update((h, counts.get(h, (0, 0))[0]) for h in missing)
-            df = np.fromiter((known[h] for h in hashes.tolist()), np.float32, len(stems))
-            idf2 = idf(df, self.n_docs).astype(np.float64) ** 2
+                found = {h: counts.get(h, (0, 0))[0] for h in missing}
+                known.update(found)
+                df = [found[h] if c < 0 else c for h, c in zip(hashes.tolist(), df, strict=True)]
+            idf2 = idf(np.asarray(df, np.float32), self.n_docs).astype(np.float64) ** 2
+            rec = item.rec
             tf = Counter(
-                t
-                for kind, toks in zip(item.rec.kinds, item.rec.tokens, strict=True)
-                if kind != "boilerplate"
-                for t in toks
+                " ".join(
+                    t for t, k in zip(rec.token_lines, rec.kinds, strict=True) if k != "boilerplate"
+                ).split()
             )
-            counts_ = np.fromiter((tf[t] for t in stems), np.float64, len(stems))
+            counts_ = np.fromiter(map(tf.__getitem__, stems), np.float64, len(stems))
             vec = np.where(counts_ > 0, 1.0 + np.log(np.maximum(counts_, 1.0)), 0.0) * np.sqrt(idf2)
             norm = float(np.sqrt(vec @ vec))
-            order = np.argsort(hashes, kind="stable")
-            item.vocab = Vocabulary(hashes[order], idf2[order], vec[order] / norm if norm else vec[order])
+            item.vocab = Vocabulary(hashes, idf2, vec / norm if norm else vec)
         return item.vocab
 
     def explained(self, dst: Item, src: Item) -> float:
