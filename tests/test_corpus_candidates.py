@@ -81,37 +81,3 @@ def test_the_vector_channel_proposes_the_closest_story_the_keys_reach():
     assert at["llm_source_174"] in with_vectors.numbers.tolist()
     assert at["llm_source_174"] not in without.numbers.tolist()
     assert len(with_vectors.numbers) <= cand.VECTOR_TOP + cand.NAME_TOP
-
-
-def test_long_texts_are_ranked_apart_and_capped_for_a_long_article():
-    """A long article keeps at most ``long_top`` long partners by estimate, best first; the cap touches no
-    short partner. Here the AP story has ten long reprints (each lacking one paragraph) besides the
-    other real articles: more than the name and vector channels take."""
-    articles = verify_articles()
-    ap = next(a for a in articles if a.id == "seed-ap")
-    paragraphs = ap.text.split("\n")
-    reprints = [
-        Article("\n".join(paragraphs[:k] + paragraphs[k + 1 :]), id=f"reprint-{k}")
-        for k in range(len(paragraphs) - 10, len(paragraphs))
-    ]
-    articles = [*articles, *reprints]
-    at = {a.id: i for i, a in enumerate(articles)}
-    queries, postings = _index(analyse_batch(articles))
-    kw, kn = queries.key_totals()
-    q = at["seed-ap"]
-    part = queries.part(q, q + 1)
-    args = (part, np.asarray([q]), postings, lambda ns: (kw[ns], kn[ns]), np.ones(len(part.keys), bool))
-    free, none, two = (
-        set(cand.score_queries(*args, long_top=k)[0].numbers.tolist()) for k in (cand.TOP, 0, 2)
-    )
-    long_ones = {n for n in free if kn[n] >= cand.KEYS}
-    assert kn[q] >= cand.KEYS and {at[r.id] for r in reprints} <= long_ones
-    assert free - none and free - none <= long_ones  # only long partners go ...
-    assert none <= two <= free and len(two - none) <= 2  # ... and a cap of two keeps at most two more
-    for k in (0, 2):  # a short article has no long partners to cap
-        short = at["frank-008aa71f-reference"]
-        p = queries.part(short, short + 1)
-        s_args = (p, np.asarray([short]), postings, lambda ns: (kw[ns], kn[ns]), np.ones(len(p.keys), bool))
-        assert cand.score_queries(*s_args, long_top=k)[0].numbers.tolist() == (
-            cand.score_queries(*s_args)[0].numbers.tolist()
-        )

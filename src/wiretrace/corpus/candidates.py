@@ -8,9 +8,8 @@ and is indexed under all of them. A new article looks up its ``QUERY_KEYS`` best
 article it meets by the idf of the keys they share, divided by the smaller of the two articles' key
 weights: an estimate of how much of the smaller text's distinctive vocabulary the other holds
 (containment, not Jaccard, so a one-sentence summary of a 30-sentence article scores high). The ``TOP``
-best above ``MIN_ESTIMATE`` become candidate pairs (pairs of two long texts are ranked apart: the
-``LONG_TOP`` best above ``LONG_MIN_ESTIMATE``), and the ``NAME_TOP`` that share the most names:
-independent reports of one event share names, not wording.
+best above ``MIN_ESTIMATE`` (``LONG_MIN_ESTIMATE`` when both texts are long) become candidate pairs, and
+the ``NAME_TOP`` that share the most names: independent reports of one event share names, not wording.
 
 Why this and not MinHash or document vectors: the relation engine needs shared vocabulary (below 20% of
 the smaller text's stems it calls any pair unrelated, and a derived text shares 55% or more, a brief 25%
@@ -33,12 +32,7 @@ NAME_KEYS = 24  # name keys (capitalised word pairs) indexed besides the stems .
 QUERY_NAMES = 48  # ... and looked up
 NAME_TOP = 4  # also kept: the few that share the most name keys, at least NAMES_SHARED of them: two long
 NAMES_SHARED = 2  # reports of one event share a small part of their vocabulary but the same names
-TOP = 24  # candidates kept per new article, best estimate first ...
-LONG_TOP = 12  # ... and, ranked apart, long texts when the new article is long too. In a big corpus many
-# long articles share a sentence or two with a new one (a busy topic, a wire's stock paragraphs) and pass
-# the long bar; a long text derived from it ranks near the top or is found by its story vector, and a
-# same-event report by its names (synthetic 100k corpus: candidate pairs 1.53M -> 1.03M, planted recall
-# unchanged; real-text evaluation: derived pairs unchanged, 3 of 693 ECB+ same-event links lost).
+TOP = 24  # candidates kept per new article, best estimate first
 MIN_ESTIMATE = 0.15  # estimated containment of the smaller text's key weight ...
 LONG_MIN_ESTIMATE = 0.22  # ... when both texts are long (KEYS stem keys each): a derived long text keeps
 # most of its source's distinctive words, two unrelated long texts share some by chance
@@ -188,7 +182,6 @@ def score_queries(
     looked: np.ndarray,
     top: int = TOP,
     min_estimate: float = MIN_ESTIMATE,
-    long_top: int = LONG_TOP,
     stories: tuple[Callable[[np.ndarray], np.ndarray], np.ndarray] | None = None,
 ) -> list[Scored]:
     """For each query of a batch, the best-scoring other articles.
@@ -197,8 +190,7 @@ def score_queries(
     ``key_weight(numbers)`` gives those articles' total index-key weights and stem-key counts;
     ``looked`` marks the keys each query read (``lookup_mask``). The estimate divides the shared weight
     by the smaller of the other's index-key weight and the weight of the query's index keys it read;
-    when both texts are long the bar is ``LONG_MIN_ESTIMATE`` and at most ``long_top`` such pairs are kept
-    (of the ``top``). ``stories``: a function giving articles'
+    when both texts are long the bar is ``LONG_MIN_ESTIMATE``. ``stories``: a function giving articles'
     int8 story vectors, and the queries' own (one row each), for the ``VECTOR_TOP`` channel."""
     nq = queries.count
     empty = Scored(np.zeros(0, np.int64), np.zeros(0, np.float32))
@@ -224,12 +216,9 @@ def score_queries(
     long_q = queries.key_totals()[1] >= KEYS
     other_w, other_n = key_weight(ua)
     est = shared / np.maximum(np.minimum(totals[uq].astype(np.float32), other_w), 1e-6)
-    both_long = long_q[uq] & (other_n >= KEYS)
-    bar = np.where(both_long, max(min_estimate, LONG_MIN_ESTIMATE), min_estimate)
-    picked = (
-        _top_per_query(uq, ua, est, (est >= bar) & ~both_long, top)
-        | _top_per_query(uq, ua, est, (est >= bar) & both_long, min(top, long_top))
-        | _top_per_query(uq, ua, name_w, name_n >= NAMES_SHARED, NAME_TOP)
+    bar = np.where(long_q[uq] & (other_n >= KEYS), max(min_estimate, LONG_MIN_ESTIMATE), min_estimate)
+    picked = _top_per_query(uq, ua, est, est >= bar, top) | _top_per_query(
+        uq, ua, name_w, name_n >= NAMES_SHARED, NAME_TOP
     )
     if stories is not None and VECTOR_TOP:
         above = np.flatnonzero(est >= bar)

@@ -577,8 +577,8 @@ class Corpus:
 
         top = max(cand.TOP, 3 * limit)
         vectors = (story, an.story[None])
-        scored = cand.score_queries(  # every long text too: a search wants all the reprints, not a sample
-            lookup, np.asarray([-1]), postings, key_weight, looked, top, long_top=top, stories=vectors
+        scored = cand.score_queries(
+            lookup, np.asarray([-1]), postings, key_weight, looked, top, stories=vectors
         )[0]
         found = [n for n in scored.numbers.tolist() if n not in own]
         verifier = self._verifier(n_docs)
