@@ -81,3 +81,34 @@ def test_the_vector_channel_proposes_the_closest_story_the_keys_reach():
     assert at["llm_source_174"] in with_vectors.numbers.tolist()
     assert at["llm_source_174"] not in without.numbers.tolist()
     assert len(with_vectors.numbers) <= cand.VECTOR_TOP + cand.NAME_TOP
+
+
+def test_the_earliest_channel_brings_back_an_original_its_copies_crowd_out():
+    """Reprints of an LLM rewrite (each lacking one sentence, published the day after its source)
+    fill a short top list for the rewrite itself, published a day later still; the source, published
+    first, comes back through the earliest-report channel. A partner published after the new article is
+    not what that channel looks for."""
+    base = verify_articles()
+    source = next(a for a in base if a.id == "llm_source_174")
+    rewrite = next(a for a in base if a.id == "llm_rewrite_174")
+    sentences = [s.text for s in prepare(rewrite, light=True).sentences]
+    reprints = [
+        Article(" ".join(sentences[:k] + sentences[k + 1 :]), id=f"reprint-{k}")
+        for k in range(len(sentences))
+    ]
+    articles = [*reprints, source, rewrite]
+    queries, postings = _index(analyse_batch(articles))
+    kw, kn = queries.key_totals()
+    q, src = len(articles) - 1, len(articles) - 2
+    part = queries.part(q, q + 1)
+    args = (part, np.asarray([q]), postings, lambda ns: (kw[ns], kn[ns]), np.ones(len(part.keys), bool))
+
+    def found(source_day: int) -> list[int]:
+        days = np.asarray([2] * len(reprints) + [source_day, 3])
+        return cand.score_queries(*args, top=2, days=(lambda ns: days[ns], days[[q]]))[0].numbers.tolist()
+
+    assert len(reprints) >= 4 and src not in cand.score_queries(*args, top=2)[0].numbers.tolist()
+    assert src in found(1)
+    assert src not in found(4)  # published after the rewrite
+    assert cand.day_number("2024-03-05T10:00:00+00:00", None) == cand.day_number(None, "2024-03-05")
+    assert cand.day_number("yesterday", None) == 0 and cand.day_number(None, None) == 0

@@ -119,8 +119,8 @@ class Corpus:
     def __init__(self, path: str | Path = "corpus.wt", workers: int | None = None) -> None:
         self.store = Store(path)
         self.workers = workers if workers is not None else min(2, os.cpu_count() or 1)
-        # key weight, stem-key count and story vector per article number
-        self._kw: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        # key weight, stem-key count, story vector and day number per article number
+        self._kw: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
         self._lines: list[tuple[int, str | None, tuple]] = []  # committed articles' lines, not counted yet
 
     def close(self) -> None:
@@ -230,9 +230,9 @@ class Corpus:
                 report.diffs = self.compute_diffs(progress, rebuild=True)
         return report
 
-    def _key_stats(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per article number: total index-key weight, number of stem keys and story vector (loaded once,
-        then grown)."""
+    def _key_stats(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Per article number: total index-key weight, number of stem keys, story vector and day number
+        (loaded once, then grown)."""
         if self._kw is None:
             self._kw = self.store.key_weights(story_dim())
         return self._kw
@@ -296,16 +296,18 @@ class Corpus:
                     for n, an, kw_n, kn_n in zip(numbers, analyses, key_w, key_n, strict=True)
                 ]
             )
-            kw, kn, kv = before
-            if max(numbers) >= len(kw):  # grown geometrically: appending a batch is not a copy of all
-                size = max(max(numbers) + 1, 2 * len(kw))
-                kw, kn = np.zeros(size, np.float32), np.zeros(size, np.uint8)
-                kv = np.zeros((size, kv.shape[1]), np.int8)
-                kw[: len(before[0])], kn[: len(before[1])], kv[: len(before[2])] = before
-            self._kw = (kw, kn, kv)
+            grown = before
+            if max(numbers) >= len(before[0]):  # grown geometrically: appending a batch is not a copy of all
+                size = max(max(numbers) + 1, 2 * len(before[0]))
+                grown = tuple(np.zeros((size, *a.shape[1:]), a.dtype) for a in before)
+                for new, old in zip(grown, before, strict=True):
+                    new[: len(old)] = old
+            self._kw = grown
+            kw, kn, kv, kd = grown
             stories = np.stack([an.story for an in analyses])
+            days = np.asarray([cand.day_number(r["published"], r["first_seen"]) for r in rows], np.int32)
             try:
-                kw[nums], kn[nums], kv[nums] = key_w, np.minimum(key_n, 255), stories
+                kw[nums], kn[nums], kv[nums], kd[nums] = key_w, np.minimum(key_n, 255), stories, days
                 # Articles indexed under each key: earlier batches' (every term of the batch was read)
                 # plus this batch's own.
                 kdf_keys, kdf_counts = cand.key_frequencies(known, batch_keys, batch_kdf)
@@ -322,12 +324,14 @@ class Corpus:
                         lambda ns: (kw[ns], kn[ns]),
                         looked,
                         stories=(lambda ns: kv[ns], stories[i : i + SCORE_BATCH]),
+                        days=(lambda ns: kd[ns], days[i : i + SCORE_BATCH]),
                     )
                     pairs |= cand.pairs_of(numbers[i : i + SCORE_BATCH], scored)
                 report.candidates += store.add_candidates(pairs)
             except BaseException:
-                kw[nums], kn[nums], kv[nums] = 0, 0, 0  # the transaction rolls back: forget the batch's too
-                self._kw = before if kw is not before[0] else (kw, kn, kv)
+                for a in grown:  # the transaction rolls back: forget the batch's too
+                    a[nums] = 0
+                self._kw = before if grown is not before else grown
                 raise
         if flushed:
             self._lines = []
@@ -561,24 +565,30 @@ class Corpus:
         )
         looked = cand.lookup_mask(lookup, *cand.key_frequencies(known))
         postings = self.store.postings(lookup.keys[looked].tolist())
-        kw, kn, kv = self._key_stats()
+        kw, kn, kv, kd = self._key_stats()
 
-        def key_weight(ns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            inside = ns < len(kw)
-            w, n = np.zeros(len(ns), np.float32), np.zeros(len(ns), np.uint8)
-            w[inside], n[inside] = kw[ns[inside]], kn[ns[inside]]
-            return w, n
+        def at(values: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+            """Rows of ``values`` for article numbers, zeros for any indexed since they were loaded."""
 
-        def story(ns: np.ndarray) -> np.ndarray:
-            out = np.zeros((len(ns), kv.shape[1]), np.int8)
-            inside = ns < len(kv)
-            out[inside] = kv[ns[inside]]
-            return out
+            def rows(ns: np.ndarray) -> np.ndarray:
+                out = np.zeros((len(ns), *values.shape[1:]), values.dtype)
+                inside = ns < len(values)
+                out[inside] = values[ns[inside]]
+                return out
+
+            return rows
 
         top = max(cand.TOP, 3 * limit)
-        vectors = (story, an.story[None])
+        published = query.published.isoformat() if query.published else None
         scored = cand.score_queries(
-            lookup, np.asarray([-1]), postings, key_weight, looked, top, stories=vectors
+            lookup,
+            np.asarray([-1]),
+            postings,
+            lambda ns: (at(kw)(ns), at(kn)(ns)),
+            looked,
+            top,
+            stories=(at(kv), an.story[None]),
+            days=(at(kd), np.asarray([cand.day_number(published, None)])),
         )[0]
         found = [n for n in scored.numbers.tolist() if n not in own]
         verifier = self._verifier(n_docs)
@@ -591,7 +601,7 @@ class Corpus:
             "url": query.url,
             "path": query.path,
             "language": query.language,
-            "published": query.published.isoformat() if query.published else None,
+            "published": published,
             "first_seen": None,
             "credits": json.dumps(list(an.credits)),
         }

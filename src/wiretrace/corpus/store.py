@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .candidates import Postings
+from .candidates import Postings, day_number
 
 SCHEMA_VERSION = "4"
 POSTING_BLOCK = 16384  # article numbers per postings row (a lookup reads a term's rows: few, not too long)
@@ -242,13 +242,15 @@ class Store:
         sizes = np.add.reduceat(sizes, first) if len(rows) else sizes
         return Postings(keys, np.r_[0, np.cumsum(sizes)], np.frombuffer(b"".join(r[1] for r in rows), "<i4"))
 
-    def key_weights(self, dim: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per article number (index = n): total index-key weight, number of stem keys, and the ``dim``-wide
-        int8 story vector (zeros for articles indexed before story vectors were kept)."""
+    def key_weights(self, dim: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Per article number (index = n): total index-key weight, number of stem keys, the ``dim``-wide
+        int8 story vector (zeros for articles indexed before story vectors were kept) and the day it is
+        known to exist by (``candidates.day_number``, int32; 0: no date)."""
         rows = self.db.execute("SELECT article, keyw, keyn FROM docs").fetchall()
         top = max((r[0] for r in rows), default=0)
         weights, counts = np.zeros(top + 1, np.float32), np.zeros(top + 1, np.uint8)
         vectors = np.zeros((top + 1, dim), np.int8)
+        days = np.zeros(top + 1, np.int32)
         if rows:
             at = np.fromiter((r[0] for r in rows), np.int64, len(rows))
             weights[at] = np.fromiter((r[1] for r in rows), np.float32, len(rows))
@@ -256,7 +258,13 @@ class Store:
         for n, blob in self.db.execute("SELECT article, story FROM vectors"):
             if n <= top and len(blob) == dim:
                 vectors[n] = np.frombuffer(blob, np.int8)
-        return weights, counts, vectors
+        for n, published, first_seen in self.db.execute(
+            "SELECT n, published, first_seen FROM articles"
+            " WHERE published IS NOT NULL OR first_seen IS NOT NULL"
+        ):
+            if n <= top:
+                days[n] = day_number(published, first_seen)
+        return weights, counts, vectors, days
 
     def records(self, numbers: Iterable[int], text: bool = True) -> dict[int, tuple[dict, bytes]]:
         """(article row, record blob) per article number; the row holds the text, or only its length
