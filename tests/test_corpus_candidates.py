@@ -112,3 +112,27 @@ def test_the_earliest_channel_brings_back_an_original_its_copies_crowd_out():
     assert src not in found(4)  # published after the rewrite
     assert cand.day_number("2024-03-05T10:00:00+00:00", None) == cand.day_number(None, "2024-03-05")
     assert cand.day_number("yesterday", None) == 0 and cand.day_number(None, None) == 0
+
+
+def test_the_index_keeps_each_articles_day_across_runs(tmp_path):
+    """The earliest-report channel reads the day each article is known by (claimed date, else first
+    seen); an index reopened for a second run reads them back for the articles of the first."""
+    import json
+
+    from wiretrace import Corpus
+    from wiretrace.corpus.store import Store
+
+    texts = {a.id: a.text for a in verify_articles()}
+    first, second = tmp_path / "day1.jsonl", tmp_path / "day2.jsonl"
+    first.write_text(json.dumps({"id": "seed-ap", "text": texts["seed-ap"], "date": "2024-03-01"}) + "\n")
+    second.write_text(json.dumps({"id": "seed-rewrite", "text": texts["seed-rewrite"], "date": "2024-03-02"}))
+    db = tmp_path / "c.wt"
+    for path in (first, second):  # two runs, the second on a reopened index
+        corpus = Corpus(db, workers=1)
+        corpus.add([path])
+        corpus.close()
+    store = Store(db, readonly=True)
+    days = store.key_weights(story_dim())[3]
+    numbers = dict(store.db.execute("SELECT id, n FROM articles"))
+    assert days[numbers["seed-ap"]] == cand.day_number("2024-03-01", None)
+    assert days[numbers["seed-rewrite"]] == days[numbers["seed-ap"]] + 1
