@@ -128,3 +128,17 @@ def test_a_list_of_things_the_source_never_names_makes_the_sentence_altered():
         "satellite know-how.",
     )
     assert got["label"] == "altered" and "specifics_added" in got
+
+
+def test_a_hedge_is_removed_only_from_a_claim_the_rewrite_keeps():
+    """Falke compressions of one article sentence: leaving out a hedged clause states nothing, so no
+    hedge_removed ("... and it could prove more tense than the title race"); keeping the claim without
+    its hedge does ("would be keen" -> "will be keen", "has reportedly penned" -> "has penned")."""
+    import json
+
+    from conftest import DATA
+
+    for item in json.loads((DATA / "falke_hedges.json").read_text(encoding="utf-8")):
+        got = flags_of(item["source"], item["derived"])
+        hedges = [item["source"][f["a_span"][0] : f["a_span"][1]] for f in got.get("hedge_removed", [])]
+        assert hedges == ([item["hedge_removed"]] if item["hedge_removed"] else []), item["derived"]

@@ -369,7 +369,8 @@ def check_attributions(ctx: Context) -> list[Flag]:
 
 
 def check_hedges(ctx: Context) -> list[Flag]:
-    """A source hedge that no derived sentence using that source keeps, charged to the one carrying it."""
+    """A source hedge that no derived sentence using that source keeps, charged to the one that carries
+    the hedged clause (none when every user dropped that clause: dropping a hedged claim states nothing)."""
     flags = []
     for i in ctx.sources:
         src = list(ctx.a.facts[i].hedges)
@@ -395,12 +396,24 @@ def check_hedges(ctx: Context) -> list[Flag]:
     return flags
 
 
-def _carrier(ctx: Context, i: int, hedge: Mention, users: tuple[int, ...]) -> int:
-    """The derived sentence (among those using source sentence ``i``) that carries the hedged clause."""
+HEDGE_SCOPE = 4  # content words after a hedge that make up the claim it hedges (before it, at a clause end)
+
+
+def _carrier(ctx: Context, i: int, hedge: Mention, users: tuple[int, ...]) -> int | None:
+    """The derived sentence (among those using source sentence ``i``) that carries the hedged clause: the
+    one sharing most of the claim's first content words ("is likely *aimed at cementing a deeper*
+    partnership"); None when no user shares any, the clause having been left out ("five clubs are locked
+    in a scramble [and it could prove more tense than the title race]")."""
     sent = ctx.a.sentences[i]
-    ctx_stems = set(content_stems(ctx.a.article.text[hedge.end : sent.end])[:10])
-    scores = [(len(ctx_stems & set(ctx.b.tokens[k])), -k) for k in users]
-    return -max(scores)[1]
+    text = ctx.a.article.text
+    claim = set(content_stems(text[hedge.end : sent.end])[:HEDGE_SCOPE])
+    claim = claim or set(content_stems(text[sent.start : hedge.start])[-HEDGE_SCOPE:])
+    best, carrier = 0, None
+    for k in users:
+        shared = len(claim & set(ctx.b.tokens[k]))
+        if shared > best:
+            best, carrier = shared, k
+    return carrier
 
 
 def check_intensifiers(ctx: Context) -> list[Flag]:
