@@ -85,3 +85,16 @@ def test_rounding_needs_the_digits_to_agree():
 def test_not_only_adds_a_claim_and_negates_nothing():
     assert not extract("Not only is this the oldest known planet, it's also the most distant.").negations
     assert extract("This is not the oldest known planet.").negations
+
+
+def test_a_name_or_a_compound_is_no_hedge():
+    """ "May" the month or the name, and a hedge word inside a hyphenated compound, hedge nothing (Falke's
+    "the misty may-treanor sports center" once drew a hedge_removed)."""
+
+    def hedges(text: str) -> list[str]:
+        return [h.value for h in extract(text).hedges]
+
+    assert hedges("Theresa May said the deal may fail.") == ["may"]
+    assert hedges("A would-be attacker was arrested on May 2.") == []
+    assert hedges("her office at the Misty May-Treanor sports center is empty.") == []
+    assert hedges("The suspect was reportedly armed.") == ["reportedly"]

@@ -176,7 +176,7 @@ def extract(text: str, offset: int = 0, published: date | None = None, headline:
         entities=() if headline else tuple(_entities(text, offset)),
         quotes=tuple(quotes(text, offset)),
         attributions=tuple(_attributions(text, offset)),
-        hedges=tuple(_lexical(text, offset, "hedge", HEDGES, HEDGE_PHRASES)),
+        hedges=tuple(_hedges(text, offset)),
         intensifiers=tuple(_lexical(text, offset, "intensifier", INTENSIFIERS, ())),
         negations=tuple(_negations(text, offset)),
         lists=tuple(_lists(text, offset)),
@@ -585,6 +585,20 @@ def _lexical(
     for p in phrases:
         for m in re.finditer(r"\b" + re.escape(p) + r"\b", low):
             out.append(Mention(kind, m.start() + offset, m.end() + offset, text[m.start() : m.end()], p))
+    return out
+
+
+def _hedges(text: str, offset: int) -> list[Mention]:
+    """Hedge words and phrases, not a word inside a hyphenated compound ("a would-be attacker", "the Misty
+    May-Treanor center") nor a capitalised "May" after a sentence's first word (the month, Theresa May)."""
+    out = []
+    for m in _lexical(text, offset, "hedge", HEDGES, HEDGE_PHRASES):
+        start, end = m.start - offset, m.end - offset
+        if text[start - 1 : start] == "-" or text[end : end + 1] == "-":
+            continue
+        if m.text == "May" and text[:start].strip():
+            continue
+        out.append(m)
     return out
 
 
