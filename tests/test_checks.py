@@ -130,15 +130,17 @@ def test_a_list_of_things_the_source_never_names_makes_the_sentence_altered():
     assert got["label"] == "altered" and "specifics_added" in got
 
 
-def test_a_hedge_is_removed_only_from_a_claim_the_rewrite_keeps():
+def test_compressions_are_flagged_only_for_what_they_change_in_the_claims_they_keep():
     """Falke compressions of one article sentence: leaving out a hedged clause states nothing, so no
     hedge_removed ("... and it could prove more tense than the title race"); keeping the claim without
-    its hedge does ("would be keen" -> "will be keen", "has reportedly penned" -> "has penned")."""
+    its hedge does ("would be keen" -> "will be keen", "has reportedly penned" -> "has penned"). A kept
+    negation ("do not go far enough") is no negation change because another one left with its clause."""
     import json
 
     from conftest import DATA
 
-    for item in json.loads((DATA / "falke_hedges.json").read_text(encoding="utf-8")):
+    for item in json.loads((DATA / "falke_compressions.json").read_text(encoding="utf-8")):
         got = flags_of(item["source"], item["derived"])
         hedges = [item["source"][f["a_span"][0] : f["a_span"][1]] for f in got.get("hedge_removed", [])]
         assert hedges == ([item["hedge_removed"]] if item["hedge_removed"] else []), item["derived"]
+        assert ("negation_changed" in got) == item["negation_changed"], item["derived"]

@@ -462,6 +462,10 @@ def _opposite_words(ctx: Context) -> list[Flag]:
 
 
 def _negation_parity(ctx: Context) -> list[Flag]:
+    """A negation on one side whose clause the other side states without one (the two sides' counts of
+    negations differ in parity). A negation whose clause carries a negation on the other side too is
+    kept, however many others the sentence drops with their clauses ("they do not go far enough [-- even
+    when there is no other bank]")."""
     best = ctx.a.sentences[ctx.sources[0]]
     mine = ctx.mine("negations")
     src = list(ctx.a.facts[best.i].negations)
@@ -469,8 +473,14 @@ def _negation_parity(ctx: Context) -> list[Flag]:
         return []
     b_sent = ctx.b.sentences[ctx.j]
     b_stems, a_stems = set(ctx.b.tokens[ctx.j]), set(ctx.a.tokens[best.i])
-    for m in mine:
-        if len(_scope(ctx.b.article.text, m, b_sent.end) & a_stems) >= 2:
+    my_scopes = [(m, _scope(ctx.b.article.text, m, b_sent.end)) for m in mine]
+    src_scopes = [(m, _scope(ctx.a.article.text, m, best.end)) for m in src]
+
+    def paired(scope: set[str], others: list[tuple[Mention, set[str]]]) -> bool:
+        return any(len(scope & other) >= 2 for _, other in others)
+
+    for m, scope in my_scopes:
+        if len(scope & a_stems) >= 2 and not paired(scope, src_scopes):
             return [
                 Flag(
                     "negation_changed",
@@ -479,8 +489,8 @@ def _negation_parity(ctx: Context) -> list[Flag]:
                     span(m),
                 )
             ]
-    for m in src:
-        if len(_scope(ctx.a.article.text, m, best.end) & b_stems) >= 2:
+    for m, scope in src_scopes:
+        if len(scope & b_stems) >= 2 and not paired(scope, my_scopes):
             return [Flag("negation_changed", f"drops the source's negation “{m.text}”", span(m), None)]
     return []
 
