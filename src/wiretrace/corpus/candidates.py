@@ -48,8 +48,8 @@ VECTOR_MIN = 0.85
 # Also kept: of the articles above the estimate bar, the few published first (no later than the new
 # article). A story copied by many sites crowds its original out of the TOP with near-identical copies,
 # and the original is usually the earliest report (51 dated texts with about 63 LLM rewrites each, ECB+
-# beside them: the source became a candidate of 0.51 of its rewrites without this channel, 0.94 with it;
-# source -> rewrite story edges found 0.38 -> 0.82, their precision 0.42 -> 0.86).
+# beside them: the source became a candidate of 0.51 of its rewrites without this channel, 0.94 with it,
+# and the stories' source -> rewrite edges found 0.38 -> 0.82).
 EARLY_TOP = 2
 
 EMPTY = np.zeros(0, np.int64)
