@@ -401,9 +401,11 @@ class Verifier:
         the derived text the source holds; this says how central the shared words are to both texts: a
         summary reuses what its source is about, a topical neighbour shares words it mentions in passing."""
         vx, vy = self.vocabulary(x), self.vocabulary(y)
-        both = _in_sorted(vx.hashes, vy.hashes)
-        at = vy.hashes.searchsorted(vx.hashes[both])
-        return round(float(vx.tfidf[both] @ vy.tfidf[at]), 3)
+        if not len(vy.hashes):
+            return 0.0
+        at = vy.hashes.searchsorted(vx.hashes).clip(max=len(vy.hashes) - 1)
+        both = vy.hashes[at] == vx.hashes
+        return round(float(vx.tfidf[both] @ vy.tfidf[at[both]]), 3)
 
     def with_text(self, *items: Item) -> None:
         """Read the texts of items loaded without them (their Documents need them)."""
