@@ -262,11 +262,18 @@ def brief_pair(a: Item, b: Item, vocab: float) -> bool:
     return is_brief(a.body, b.body, vocab)
 
 
+def _find_sorted(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each value of ``x`` would sit in the sorted array ``y``, and whether ``y`` holds it there
+    (the position is valid only where it does)."""
+    if not len(y):
+        return np.zeros(len(x), dtype=np.int64), np.zeros(len(x), dtype=bool)
+    at = y.searchsorted(x)
+    return at, y.take(at, mode="clip") == x
+
+
 def _in_sorted(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Which values of ``x`` the sorted array ``y`` holds (a boolean mask over ``x``)."""
-    if not len(y):
-        return np.zeros(len(x), dtype=bool)
-    return y.take(y.searchsorted(x), mode="clip") == x
+    return _find_sorted(x, y)[1]
 
 
 def _shared(x: np.ndarray, y: np.ndarray) -> int:
@@ -367,17 +374,15 @@ class Verifier:
             hashes = np.fromiter(map(term_hash, stems), np.int64, len(stems))
             order = np.argsort(hashes, kind="stable")  # every sum below in hash order: seed-independent
             hashes, stems = hashes[order], [stems[i] for i in order.tolist()]
-            known = self.df
-            df = [known.get(h, -1) for h in hashes.tolist()]
-            missing = [h for h, c in zip(hashes.tolist(), df, strict=True) if c < 0]
-            if missing:  # one read of the terms not seen yet (their counts are fixed during verification)
-                if len(known) > 500_000:
-                    known.clear()
+            keys, known = hashes.tolist(), self.df
+            if len(known) > 500_000:  # bounded: the counts are fixed during verification, so any can go
+                known.clear()
+            missing = [h for h in keys if h not in known]
+            if missing:  # one read of the terms not seen yet
                 counts = self.store.terms(missing)
-                found = {h: counts.get(h, (0, 0))[0] for h in missing}
-                known.update(found)
-                df = [found[h] if c < 0 else c for h, c in zip(hashes.tolist(), df, strict=True)]
-            idf2 = idf(np.asarray(df, np.float32), self.n_docs).astype(np.float64) ** 2
+                known.update((h, counts.get(h, (0, 0))[0]) for h in missing)
+            df = np.fromiter(map(known.__getitem__, keys), np.float32, len(keys))
+            idf2 = idf(df, self.n_docs).astype(np.float64) ** 2
             rec = item.rec
             tf = Counter(
                 " ".join(
@@ -401,10 +406,7 @@ class Verifier:
         the derived text the source holds; this says how central the shared words are to both texts: a
         summary reuses what its source is about, a topical neighbour shares words it mentions in passing."""
         vx, vy = self.vocabulary(x), self.vocabulary(y)
-        if not len(vy.hashes):
-            return 0.0
-        at = vy.hashes.searchsorted(vx.hashes).clip(max=len(vy.hashes) - 1)
-        both = vy.hashes[at] == vx.hashes
+        at, both = _find_sorted(vx.hashes, vy.hashes)
         return round(float(vx.tfidf[both] @ vy.tfidf[at[both]]), 3)
 
     def with_text(self, *items: Item) -> None:
