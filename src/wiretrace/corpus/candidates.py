@@ -238,17 +238,18 @@ def score_queries(
     other_w, other_n = key_weight(ua)
     est = shared / np.maximum(np.minimum(totals[uq].astype(np.float32), other_w), 1e-6)
     bar = np.where(long_q[uq] & (other_n >= KEYS), max(min_estimate, LONG_MIN_ESTIMATE), min_estimate)
-    picked = _top_per_query(uq, ua, est, est >= bar, top) | _top_per_query(
+    above_bar = est >= bar
+    picked = _top_per_query(uq, ua, est, above_bar, top) | _top_per_query(
         uq, ua, name_w, name_n >= NAMES_SHARED, NAME_TOP
     )
     if stories is not None and VECTOR_TOP:
-        above = np.flatnonzero(est >= bar)
+        above = np.flatnonzero(above_bar)
         similar = np.zeros(len(uq), np.float32)
         similar[above] = story_cosines(stories[0](ua[above]), stories[1][uq[above]])
         picked |= _top_per_query(uq, ua, similar, similar >= VECTOR_MIN, VECTOR_TOP)
     if days is not None and EARLY_TOP:
         day, own = days[0](ua).astype(np.int64), np.asarray(days[1], np.int64)[uq]
-        dated = (est >= bar) & (day > 0) & ((own == 0) | (day <= own))
+        dated = above_bar & (day > 0) & ((own == 0) | (day <= own))
         picked |= _top_per_query(uq, ua, -day.astype(np.float64), dated, EARLY_TOP)
     uq, ua, est = uq[picked], ua[picked], est[picked]
     order = np.lexsort((ua, -est, uq))  # per query: best estimate first, ties by article number
