@@ -33,6 +33,13 @@ def _index(analyses):
     return queries, postings
 
 
+def _lookup(queries, postings, q: int) -> tuple:
+    """``score_queries``'s first arguments for article ``q`` alone, reading every key (the index is small)."""
+    kw, kn = queries.key_totals()
+    part = queries.part(q, q + 1)
+    return part, np.asarray([q]), postings, lambda ns: (kw[ns], kn[ns]), np.ones(len(part.keys), bool)
+
+
 def test_a_story_vector_is_the_mean_direction_of_its_body_sentences():
     """Page furniture does not count; a text with no story sentence has no direction (zeros)."""
     articles = [*verify_articles()[:5], Article("READ ALSO: Something else entirely\n- Advertisement -")]
@@ -70,12 +77,8 @@ def test_the_vector_channel_proposes_the_closest_story_the_keys_reach():
     at = {a.id: i for i, a in enumerate(articles)}
     analyses = analyse_batch(articles)
     stories = np.stack([an.story for an in analyses])
-    queries, postings = _index(analyses)
-    kw, kn = queries.key_totals()
     q = at["llm_rewrite_174"]
-    part = queries.part(q, q + 1)
-    looked = np.ones(len(part.keys), bool)  # every key: the index is small
-    args = (part, np.asarray([q]), postings, lambda ns: (kw[ns], kn[ns]), looked)
+    args = _lookup(*_index(analyses), q)
     with_vectors = cand.score_queries(*args, top=0, stories=(lambda ns: stories[ns], stories[[q]]))[0]
     without = cand.score_queries(*args, top=0)[0]
     assert at["llm_source_174"] in with_vectors.numbers.tolist()
@@ -97,11 +100,8 @@ def test_the_earliest_channel_brings_back_an_original_its_copies_crowd_out():
         for k in range(len(sentences))
     ]
     articles = [*reprints, source, rewrite]
-    queries, postings = _index(analyse_batch(articles))
-    kw, kn = queries.key_totals()
     q, src = len(articles) - 1, len(articles) - 2
-    part = queries.part(q, q + 1)
-    args = (part, np.asarray([q]), postings, lambda ns: (kw[ns], kn[ns]), np.ones(len(part.keys), bool))
+    args = _lookup(*_index(analyse_batch(articles)), q)
 
     def found(source_day: int) -> list[int]:
         days = np.asarray([2] * len(reprints) + [source_day, 3])
