@@ -14,6 +14,7 @@ import os
 import random
 import re
 import xml.etree.ElementTree as ET
+import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -574,4 +575,82 @@ def clough_stevenson(root: Path | None = None) -> list[ReuseAnswer]:
     return [
         ReuseAnswer(originals[r["Task"]], read(base / r["File"]), r["Category"], r["Task"], r["File"])
         for r in rows
+    ]
+
+
+# ------------------------------------------------------------------------------------------ AggreFact
+
+_XLSX = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_XLSX_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def xlsx_sheets(path: Path) -> dict[str, list[dict[str, str]]]:
+    """Every sheet of an .xlsx workbook as rows of {header: text}, read with the standard library (the
+    workbook is a zip of XML; cells hold inline strings, shared strings or numbers)."""
+    with zipfile.ZipFile(path) as z:
+        names = set(z.namelist())
+        shared = []
+        if "xl/sharedStrings.xml" in names:
+            for si in ET.fromstring(z.read("xl/sharedStrings.xml")).iter(f"{_XLSX}si"):
+                shared.append("".join(t.text or "" for t in si.iter(f"{_XLSX}t")))
+        rels = {
+            r.get("Id"): r.get("Target")
+            for r in ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+            if r.get("Id") and r.get("Target")
+        }
+        sheets = {}
+        for sheet in ET.fromstring(z.read("xl/workbook.xml")).iter(f"{_XLSX}sheet"):
+            target = rels[sheet.get(f"{_XLSX_REL}id")].lstrip("/")
+            target = target if target.startswith("xl/") else f"xl/{target}"
+            rows = []
+            for row in ET.fromstring(z.read(target)).iter(f"{_XLSX}row"):
+                cells = {}
+                for c in row:
+                    col = re.match(r"[A-Z]+", c.get("r", "")).group()
+                    value = c.find(f"{_XLSX}v")
+                    if c.get("t") == "s" and value is not None:
+                        cells[col] = shared[int(value.text)]
+                    elif c.get("t") == "inlineStr":
+                        cells[col] = "".join(t.text or "" for t in c.iter(f"{_XLSX}t"))
+                    else:
+                        cells[col] = value.text if value is not None and value.text else ""
+                rows.append(cells)
+            if rows:
+                head = rows[0]
+                sheets[sheet.get("name")] = [{head[c]: r.get(c, "") for c in head} for r in rows[1:]]
+        return sheets
+
+
+def aggrefact_xsum(root: Path | None = None) -> list[SupportItem]:
+    """XSumFaith summaries from AggreFact-Unified (validation sheets), each with its BBC article and its
+    error types (``edit_types``: intrinsic/extrinsic x NP/predicate/entire_sent); all are unfaithful.
+
+    Only sheets with the article text (the XSum ones) are used, each summary once (it sits in one sheet
+    per error type it has). Articles that are also FRANK articles (FRANK took its BBC part from the same
+    XSum test documents) are left out, so nothing here was seen in training or in the other benchmarks.
+    Summary text is lower-cased XSum model output; its backslash-escaped quotes are unescaped."""
+    base = data_root(root)
+    frank = set()
+    for split in ("validation_split.txt", "test_split.txt"):
+        frank |= set((base / "frank" / split).read_text(encoding="utf-8").split())
+    kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
+    rows: dict[tuple[str, str], dict] = {}
+    for sheet in xlsx_sheets(base / "aggrefact" / "AggreFact-Unified-val.xlsx").values():
+        for r in sheet:
+            if r.get("dataset") != "xsumfaith" or not r.get("doc") or r["id"] in frank:
+                continue
+            key = (r["id"], r["model_name"])
+            rows.setdefault(key, r)
+            kinds[key] |= set(re.findall(r"(?:in|ex)trinsic-[A-Za-z_]+", r.get("error_type", "")))
+    return [
+        SupportItem(
+            source=rows[k]["doc"],
+            sentence=rows[k]["summ"].replace("\\'", "'").replace('\\"', '"').strip(),
+            supported=rows[k]["label"] == "1",
+            group=k[0],
+            dataset="aggrefact",
+            subset=k[1],
+            edit_types=tuple(sorted(kinds[k])),
+        )
+        for k in sorted(rows)
     ]
