@@ -9,6 +9,7 @@ See ``bench/README.md`` for what each loader yields, how labels were derived, an
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import os
 import random
@@ -653,4 +654,31 @@ def aggrefact_xsum(root: Path | None = None) -> list[SupportItem]:
             edit_types=tuple(sorted(kinds[k])),
         )
         for k in sorted(rows)
+    ]
+
+
+# ------------------------------------------------------------------------ article extraction benchmark
+
+
+@dataclass(frozen=True)
+class NewsPage:
+    """A real news page and the article body a person marked on it."""
+
+    page_id: str
+    html: bytes
+    body: str
+    url: str
+
+
+def extraction_pages(root: Path | None = None) -> list[NewsPage]:
+    """The 181 pages of scrapinghub's article-extraction-benchmark (gzipped HTML) with their
+    ground-truth bodies, by page id."""
+    base = data_root(root) / "article-extraction-benchmark"
+    with (base / "ground-truth.json").open(encoding="utf-8") as fh:
+        truth = json.load(fh)
+    return [
+        NewsPage(
+            k, gzip.decompress((base / "html" / f"{k}.html.gz").read_bytes()), v["articleBody"], v["url"]
+        )
+        for k, v in sorted(truth.items())
     ]

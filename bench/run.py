@@ -10,15 +10,18 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import resource
 import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
+_WORD = re.compile(r"\w+")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
@@ -105,6 +108,60 @@ def heldout_task(limit: int | None) -> dict:
         "honest": len(honest),
         "alarm": sum(alarms) / max(1, len(honest)),
         "base_alarm": sum(base_alarms) / max(1, len(honest)),
+    }
+
+
+def _word_prf(found: str, truth: str) -> tuple[float, float, float]:
+    """Precision, recall and F1 of the words (lower-cased, counted with repeats) of ``found`` against
+    ``truth``."""
+    f = Counter(w.lower() for w in _WORD.findall(found))
+    t = Counter(w.lower() for w in _WORD.findall(truth))
+    hit = sum((f & t).values())
+    p, r = hit / max(1, sum(f.values())), hit / max(1, sum(t.values()))
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def _all_text(html: str) -> str:
+    """The baseline: every text node of the page but scripts and styles."""
+    import lxml.html
+
+    root = lxml.html.fromstring(html)
+    for node in root.xpath("//script|//style|//noscript"):
+        node.drop_tree()
+    return root.text_content()
+
+
+def html_task(limit: int | None) -> dict:
+    """Article text from real news pages (scrapinghub's article-extraction-benchmark): what wiretrace
+    reads from the HTML, and what it then compares (the sentences its cleaning keeps as body), against
+    the ground-truth body, beside every text node of the page (the baseline)."""
+    from wiretrace.errors import InputError
+    from wiretrace.ingest.decode import decode
+    from wiretrace.ingest.read import parse_text
+    from wiretrace.prepare import prepare
+
+    pages = ds.extraction_pages()[:limit] if limit else ds.extraction_pages()
+    scores: dict[str, list[tuple[float, float, float]]] = {"read": [], "body": [], "baseline": []}
+    failed, started = 0, time.perf_counter()
+    for page in pages:
+        text, _ = decode(page.html, page.page_id)
+        try:
+            article = parse_text(text, page.page_id, f"{page.page_id}.html")
+        except InputError:
+            failed += 1
+            article = None
+        read = article.text if article else ""
+        body = " ".join(s.text for s in prepare(article).sentences if s.kind == "body") if article else ""
+        scores["read"].append(_word_prf(read, page.body))
+        scores["body"].append(_word_prf(body, page.body))
+        scores["baseline"].append(_word_prf(_all_text(text), page.body))
+    mean = {k: tuple(statistics.fmean(x[i] for x in v) for i in range(3)) for k, v in scores.items()}
+    return {
+        "n": len(pages),
+        "failed": failed,
+        "mean": mean,
+        "poor": sum(f < 0.5 for _, _, f in scores["body"]),
+        "ms": 1000 * (time.perf_counter() - started) / max(1, len(pages)),
     }
 
 
@@ -282,11 +339,13 @@ def main() -> None:
     ]
     para = paraphrase_task(limit)
     held = heldout_task(limit)
+    html = html_task(limit)
     if args.only == "quality":
         for r in support:
             print(r)
         print(para)
         print(held)
+        print(html)
         print(relation_task(100))
         return
     rel = relation_task(40 if args.quick else 300)
@@ -345,6 +404,31 @@ def main() -> None:
         "classifier of alignment, lexical and fact features cannot tell from invention without inference; "
         "the TF-IDF threshold flags little of either. So a flag on such a summary says only that its "
         "wording is not in the article, and the reader has to judge the rest.",
+        "",
+        "## Article text from real news pages (HTML input)",
+        "",
+        f"{html['n']} real news pages with a person's marking of the article body (scrapinghub's "
+        "article-extraction-benchmark), read the way `wiretrace compare` and `wiretrace index` read an HTML "
+        "file (trafilatura, favouring recall, title put first). Word precision and recall against the marked "
+        "body, averaged over pages; the baseline is every text node of the page but scripts and styles.",
+        "",
+        "| text | precision | recall | F1 |",
+        "|---|---|---|---|",
+        *(
+            f"| {name} | " + " | ".join(f"{x:.3f}" for x in html["mean"][key]) + " |"
+            for key, name in (
+                ("read", "wiretrace: the text read from the page"),
+                ("body", "wiretrace: the sentences compared (boilerplate lines left out)"),
+                ("baseline", "baseline: all the page's text"),
+            )
+        ),
+        "",
+        f"- pages with no article text found: {html['failed']}; pages whose compared text scores F1 below "
+        f"0.5: {html['poor']}; {html['ms']:.0f} ms per page (reading, cleaning and the baseline).",
+        "- The cleaning trades a little recall for precision on purpose: the marked bodies keep lines that "
+        'wiretrace labels boilerplate (a wire dateline such as "ST. JOSEPH, Mich. (AP) —", a copyright '
+        "line, bare shopping links, a newsletter prompt). The lowest scores are pages where trafilatura "
+        "takes in text around a short article (related items, a site's other posts).",
         "",
         "## Paraphrase (MSRP dev), pair level",
         "",
