@@ -1,6 +1,6 @@
 """Command line: ``wiretrace compare A B [--format text|json|html|md] [-o FILE]``, corpus mode
-(``index``, ``stories``, ``show``, ``search``, ``export``; see ``wiretrace.corpus.cli``) and the web UI
-(``serve``; see ``wiretrace.web``).
+(``index``, ``stories``, ``show``, ``search``, ``export``; see ``wiretrace.corpus.cli``), the web UI
+(``serve``; see ``wiretrace.web``) and ``fetch URL...``, the one command that uses the network.
 
 Errors in the input are reported as one line naming the file and the reason, with exit code 2; never
 as a traceback.
@@ -73,7 +73,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     w.add_argument("--access-log", action="store_true", help="log every request")
     w.add_argument("--rebuild-demo", action="store_true", help="re-index the demo corpus first")
+    _add_fetch(sub)
     return p
+
+
+def _add_fetch(sub: argparse._SubParsersAction) -> None:
+    from .ingest.fetch import DEFAULT_DELAY, TIMEOUT
+
+    f = sub.add_parser(
+        "fetch",
+        help="download news pages (obeying robots.txt) to compare or index them",
+        description="Download each URL, if its site's robots.txt allows it, and save the page as served: "
+        "an .html file for `wiretrace compare`, and with --warc one WARC file (URL and capture time "
+        "kept) for `wiretrace index`. The only wiretrace command that uses the network.",
+    )
+    f.add_argument("urls", nargs="*", metavar="URL")
+    f.add_argument("--from", dest="url_file", help="read URLs from this file, one per line (- for stdin)")
+    f.add_argument("-o", "--out", type=Path, default=Path("pages"), help="folder for the pages")
+    f.add_argument("--warc", type=Path, help="also append every page to this WARC file (.warc.gz)")
+    f.add_argument(
+        "--delay",
+        type=float,
+        default=DEFAULT_DELAY,
+        help=f"seconds between requests to one site (default {DEFAULT_DELAY:g}; a longer robots.txt "
+        "Crawl-delay wins)",
+    )
+    f.add_argument("--timeout", type=float, default=TIMEOUT, help=f"seconds (default {TIMEOUT:g})")
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -99,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "serve":
             return _serve(args)
+        if args.command == "fetch":
+            return _fetch(args)
         if args.command != "compare":
             from .corpus.cli import run_corpus_command
 
@@ -109,6 +136,51 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    """Fetch every URL; a URL that fails is reported and the rest go on (exit 1 when any failed)."""
+    from .ingest.fetch import Fetcher, FetchError, save_html, write_warc
+
+    urls = list(args.urls)
+    if args.url_file:
+        try:
+            lines = sys.stdin.read() if args.url_file == "-" else Path(args.url_file).read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise InputError(args.url_file, f"cannot be read ({getattr(e, 'strerror', None) or e})") from None
+        urls += [x.strip() for x in lines.splitlines() if x.strip() and not x.lstrip().startswith("#")]
+    urls = list(dict.fromkeys(urls))
+    if not urls:
+        raise InputError("fetch", "no URL given (name them, or use --from FILE)")
+    if args.delay < 0 or args.timeout <= 0:
+        raise InputError("fetch", "--delay must be 0 or more and --timeout more than 0")
+    fetcher = Fetcher(delay=args.delay, timeout=args.timeout)
+    failed = 0
+    warc = None
+    try:
+        for url in urls:
+            try:
+                page = fetcher.fetch(url)
+            except FetchError as e:
+                failed += 1
+                print(f"wiretrace: {e}", file=sys.stderr)
+                continue
+            try:
+                path = save_html(page, args.out)
+                if args.warc:
+                    if warc is None:
+                        args.warc.parent.mkdir(parents=True, exist_ok=True)
+                        warc = args.warc.open("ab")  # appended: earlier captures stay
+                    write_warc(page, warc)
+                    warc.flush()
+            except OSError as e:
+                raise InputError(str(e.filename or args.out), f"cannot be written ({e.strerror})") from None
+            print(f"{url} -> {path}")
+    finally:
+        if warc is not None:
+            warc.close()
+    print(f"fetched {len(urls) - failed} of {len(urls)} pages, {failed} failed", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _compare(args: argparse.Namespace) -> int:
