@@ -86,6 +86,12 @@ def test_bad_input_is_one_clear_line_and_exit_code_2(tmp_path):
     assert str(empty) in err and "empty" in err and "Traceback" not in err
 
 
+def test_a_url_is_not_fetched_by_compare_but_the_error_says_how():
+    r = run("compare", "https://news.example/story", str(SEED_AP))
+    assert r.returncode == 2
+    assert b"https://news.example/story: is a URL; download it first with `wiretrace fetch URL`" in r.stderr
+
+
 def test_bad_date_option_is_a_usage_error():
     r = run("compare", str(SEED_AP), str(SEED_REWRITE), "--a-published", "yesterday-ish")
     assert r.returncode == 2 and b"not a date" in r.stderr

@@ -48,6 +48,8 @@ def read_bytes(path: Path | str) -> bytes:
     else:
         p = Path(path)
         if not p.exists():
+            if re.match(r"https?://", where, re.I):
+                raise InputError(where, "is a URL; download it first with `wiretrace fetch URL`")
             raise InputError(where, "no such file")
         if p.is_dir():
             raise InputError(where, "is a folder; compare takes two files")
