@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .lexicon import (
+    ALIASES,
     APPROXIMATORS,
     ATTRIBUTION_VERBS,
     DEMONYMS,
@@ -470,9 +471,20 @@ def _known(word: str) -> bool:
     return w in DEMONYMS or w.isupper() or (len(word) > 1 and word[1:].lower() != word[1:])
 
 
+_INITIALISM = re.compile(r"\b(?:[A-Za-z]\.)+[A-Za-z]\b\.?")
+
+
 def entity_key(surface: str) -> frozenset[str]:
-    """The name words of an entity, lower-cased, possessives and titles dropped, demonyms mapped to places."""
-    words = [w for w in WORD.findall(surface.lower()) if w != "s"]
+    """The name words of an entity, lower-cased, possessives and titles dropped, demonyms mapped to places,
+    initialisms read with or without dots and mapped to what they stand for ("U.S." and "US": united
+    states; "US" is not the stopword "us")."""
+    words = []
+    for w in WORD.findall(_INITIALISM.sub(lambda m: m.group(0).replace(".", ""), surface)):  # U.K. is UK
+        low = w.lower()
+        if w.isupper() and low in ALIASES:  # "US", "U.N.", "EU": the name they stand for
+            words += ALIASES[low].split()
+        elif low != "s":
+            words.append(low)
     for size in (2, 1):  # a demonym of two words ("South Korean") before one of its words
         place = DEMONYMS.get(" ".join(words[:size])) if len(words) >= size else None
         if place is not None:
@@ -535,6 +547,8 @@ def _attributions(text: str, offset: int) -> list[Mention]:
             before.pop()
         if not before or window[before[-1].end() :].strip():
             continue  # punctuation between the source and the verb: not "X said"
+        if _passive(before):
+            continue  # "was believed", "have been reported", "were told": the subject is not the source
         if verb in WEAK_ATTRIBUTION_VERBS:
             after = text[m.end() : m.end() + 12].lower().split()
             if before[-1].group(0).lower() in NOUN_MARKERS or (
@@ -551,6 +565,19 @@ def _attributions(text: str, offset: int) -> list[Mention]:
             Mention("attribution", s + offset, m.end() + offset, text[s : m.end()], _source_key(src), src)
         )
     return out
+
+
+_BE = frozenset("am is are was were be been being 's ’s".split())
+_NOT = frozenset("not never n't n’t also widely long still".split())
+
+
+def _passive(before: list[re.Match]) -> bool:
+    """Whether the words before an attribution verb make it passive: a form of "be", perhaps with "not"
+    or an adverb between ("was not believed", "is widely reported")."""
+    words = [m.group(0).lower() for m in before[-3:]]
+    while words and (words[-1] in _NOT or words[-1].endswith("ly")):
+        words.pop()
+    return bool(words) and words[-1] in _BE
 
 
 _SOURCE_STOP = re.compile(r"\b(?:that|which|who|and|but|as|while|because|when|,)\b", re.IGNORECASE)

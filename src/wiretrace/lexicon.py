@@ -231,16 +231,13 @@ METONYMS = {
 }
 ALIASES = {
     "us": "united states",
-    "u.s.": "united states",
     "usa": "united states",
     "america": "united states",
     "uk": "britain",
-    "u.k.": "britain",
     "united kingdom": "britain",
     "great britain": "britain",
     "eu": "european union",
     "un": "united nations",
-    "u.n.": "united nations",
     "dprk": "north korea",
     "rok": "south korea",
     "prc": "china",
