@@ -158,9 +158,9 @@ class Fetcher:
         request = urllib.request.Request(url, headers={"User-Agent": self.user_agent, "Accept": "text/html"})
         with self._opener.open(request, timeout=self.timeout) as resp:
             ctype = resp.headers.get("Content-Type", "")
-            body = _read(resp, self.max_bytes, url)
             if ctype and not ctype.split(";")[0].strip().lower().startswith(HTML_TYPES):
-                raise FetchError(url, f"is {ctype.split(';')[0].strip()}, not an HTML page")
+                raise FetchError(url, f"is {ctype.split(';')[0].strip()}, not an HTML page")  # unread
+            body = _read(resp, self.max_bytes, url)
             if not ctype and not re.search(rb"<(!doctype html|html|body|p)\b", body[:4096], re.I):
                 raise FetchError(url, "has no content type and does not look like HTML")
             headers = [(k, v) for k, v in resp.headers.items() if k.lower() not in _DROPPED_HEADERS]
