@@ -102,7 +102,8 @@ class Fetcher:
         if site not in self._robots:
             rules = RobotFileParser(f"{site}/robots.txt")
             try:
-                status, body = self._get(f"{site}/robots.txt", ROBOTS_MAX)
+                with self._open(f"{site}/robots.txt") as resp:
+                    status, body = resp.status, _read(resp, ROBOTS_MAX, url)
             except urllib.error.HTTPError as e:
                 status, body = e.code, b""
             except FetchError as e:
@@ -153,10 +154,14 @@ class Fetcher:
             raise FetchError(url, f"could not be fetched ({_why(e)})") from None
         return Page(url, final, status, reason, headers, body)
 
-    def _page(self, url: str) -> tuple[int, str, str, list[tuple[str, str]], bytes]:
+    def _open(self, url: str, **headers: str):
+        """The response to a GET of ``url`` once the site's delay has passed (a context manager)."""
         self._wait(url)
-        request = urllib.request.Request(url, headers={"User-Agent": self.user_agent, "Accept": "text/html"})
-        with self._opener.open(request, timeout=self.timeout) as resp:
+        request = urllib.request.Request(url, headers={"User-Agent": self.user_agent, **headers})
+        return self._opener.open(request, timeout=self.timeout)
+
+    def _page(self, url: str) -> tuple[int, str, str, list[tuple[str, str]], bytes]:
+        with self._open(url, Accept="text/html") as resp:
             ctype = resp.headers.get("Content-Type", "")
             if ctype and not ctype.split(";")[0].strip().lower().startswith(HTML_TYPES):
                 raise FetchError(url, f"is {ctype.split(';')[0].strip()}, not an HTML page")  # unread
@@ -167,12 +172,6 @@ class Fetcher:
             headers.append(("Content-Length", str(len(body))))
             return resp.status, resp.reason or "", resp.geturl(), headers, body
 
-    def _get(self, url: str, limit: int) -> tuple[int, bytes]:
-        self._wait(url)
-        request = urllib.request.Request(url, headers={"User-Agent": self.user_agent})
-        with self._opener.open(request, timeout=self.timeout) as resp:
-            return resp.status, _read(resp, limit, url)
-
 
 class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
     """Follows a redirect only to an http(s) URL its site's robots.txt allows."""
@@ -181,8 +180,10 @@ class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
         self.fetcher = fetcher
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
-        if urlsplit(newurl).scheme.lower() not in ("http", "https"):
-            raise FetchError(req.full_url, f"redirects to {newurl}, which is not an http(s) URL")
+        try:
+            check_url(newurl)
+        except FetchError as e:
+            raise FetchError(req.full_url, f"redirects to {newurl}, which is {e.reason}") from None
         # robots.txt itself may move; any other redirect is checked against its target's rules
         if urlsplit(req.full_url).path != "/robots.txt" and not self.fetcher.allowed(newurl):
             raise FetchError(req.full_url, f"redirects to {newurl}, which robots.txt does not allow")
