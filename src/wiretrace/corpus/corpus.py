@@ -578,13 +578,14 @@ class Corpus:
 
             return rows
 
+        weight, count = at(kw), at(kn)
         top = max(cand.TOP, 3 * limit)
         published = query.published.isoformat() if query.published else None
         scored = cand.score_queries(
             lookup,
             np.asarray([-1]),
             postings,
-            lambda ns: (at(kw)(ns), at(kn)(ns)),
+            lambda ns: (weight(ns), count(ns)),
             looked,
             top,
             stories=(at(kv), an.story[None]),
