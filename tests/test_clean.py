@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import SEED_AP
+import json
+
+from conftest import DATA, SEED_AP
 from wiretrace.clean import classify_line, clean
 
 
@@ -58,3 +60,39 @@ def test_title_repeated_in_the_body_is_boilerplate():
 def test_ordinary_sentences_mentioning_ap_are_story_text():
     got = kinds("The AP reported that capital spending rose.\nApples are popular.")
     assert [k for _, k, _ in got] == ["body", "body"]
+
+
+def test_real_page_furniture_and_the_story_lines_that_resemble_it():
+    """Lines taken as they are from real pages and articles (tests/data/page_furniture.json)."""
+    rows = json.loads((DATA / "page_furniture.json").read_text(encoding="utf-8"))
+    reasons = {r["reason"] for r in rows}
+    assert reasons >= {"timestamp", "credit line", "navigation", "prompt", "copyright", "link", None}
+    for r in rows:
+        assert classify_line(r["line"], None) == (r["kind"], r["reason"]), (r["line"], r["source"])
+
+
+def test_credit_formulas_name_the_wire():
+    """A derived text that credits the wire in a formula must not be reported as uncredited reuse."""
+    cases = {
+        "(With inputs from PTI)": ["PTI"],
+        "-- With files from The Associated Press": ["AP"],
+        "Source: Reuters": ["Reuters"],
+        "AP-US--Trump-Impeachment, 4th Ld-Writethru": ["AP"],
+        "Our Standards:The Thomson Reuters Trust Principles.": ["Reuters"],
+        "SOURCE: Al Jazeera News": [],
+    }
+    for line, wires in cases.items():
+        _, credits = clean(f"The vote passed on Monday, officials said.\n{line}")
+        assert credits == wires, line
+
+
+def test_dateline_without_a_dash_in_the_style_of_indian_wires():
+    blocks, credits = clean("New Delhi, Nov 19 (PTI) The government said on Tuesday it would act.")
+    assert credits == ["PTI"]
+    assert [(b.kind, b.reason) for b in blocks] == [("boilerplate", "dateline"), ("body", None)]
+
+
+def test_a_timestamp_needs_a_date_not_only_a_clock_time():
+    assert classify_line("Published 3 hours ago", None) == ("boilerplate", "timestamp")
+    assert classify_line("9.30 A.M. / 7.00 P.M.", None) == ("body", None)  # opening hours, from a real page
+    assert classify_line("0 : 0", None) == ("body", None)  # a score

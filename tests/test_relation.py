@@ -95,3 +95,15 @@ def test_repeated_sentences_are_the_same_content_words_whatever_case_stopwords_o
     assert content_hash(["troops", "sent", "korea"]) == content_hash(["korea", "sent", "troops", "sent"])
     assert repeated(source, source) == 1.0
     assert repeated(source, rewrite) < RETOLD_REPEATED  # the LLM reworded every sentence
+
+
+def test_a_rewrite_that_credits_the_wire_in_a_formula_is_credited_syndication():
+    """The seed rewrite with an "-- With files from The Associated Press" line (a real credit line, from
+    tests/data/page_furniture.json) credits AP: no uncredited reuse."""
+    rewrite = (DATA / "seed_rewrite.txt").read_text(encoding="utf-8").rstrip() + (
+        "\n-- With files from The Associated Press\n"
+    )
+    d = wiretrace.compare(SEED_AP, rewrite).to_dict()
+    assert d["b"]["credits"] == ["AP"]
+    types = [f["type"] for f in d["findings"]]
+    assert "credited_syndication" in types and "uncredited_reuse" not in types

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .furniture import CAPTION, CAPTION_HINTS, COPYRIGHT, furniture
 from .lexicon import WIRES
 from .segment import line_spans
 from .text import squash
@@ -28,9 +29,11 @@ _WIRE_ALT = "|".join(re.escape(n) for n in _WIRE_NAMES)
 _CANON = {name.lower(): canon for canon, names in WIRES.items() for name in names}
 
 _DASH = r"[—–-]{1,2}"
-# "SEOUL, South Korea (AP) — " or "LONDON (Reuters) - " at the start of the first paragraph.
+# "SEOUL, South Korea (AP) — ", "LONDON (Reuters) - " or "New Delhi, Nov 19 (PTI) " at the start of the first
+# paragraph.
 _DATELINE = re.compile(
-    rf"^(?:[A-Z][A-Z.'’ -]{{1,40}}(?:,\s*[A-Z][\w.' -]{{1,40}})?\s*)?\((?P<wire>{_WIRE_ALT})\)\s*{_DASH}\s*"
+    rf"^(?:[A-Z][\w.'’ -]{{1,40}}(?:,\s*[A-Z][\w.' -]{{1,40}})?\s*)?\((?P<wire>{_WIRE_ALT})\)\s*"
+    rf"(?:{_DASH}\s*|(?=[A-Z\"“‘']))"
 )
 # "... forces. — AP" or "... (AP)" at the end of a line.
 _SUFFIX = re.compile(rf"\s*(?:{_DASH}\s*(?P<w1>{_WIRE_ALT})|\((?P<w2>{_WIRE_ALT})\))\s*$")
@@ -41,38 +44,28 @@ _CREDIT_LINE = re.compile(
     rf"|\(?Reporting by .*)$",
     re.IGNORECASE,
 )
-
-_AD = re.compile(
-    r"^[-–—*\s]*(?:advertisement|advert|sponsored(?: content)?|ad|ads|"
-    r"story continues below(?: advertisement)?|"
-    r"scroll (?:down )?to continue(?: with content)?|continue reading(?: below)?|promoted)[-–—*\s]*$",
+# Credit lines that name people, an outlet or a wire in a fixed formula: "(With inputs from PTI)",
+# "— With files from The Canadian Press", "Source: Reuters", "Associated Press writers ... contributed to
+# this report.", "(Additional reporting by ...; Editing by ...)", and AP's story slugs ("AP-US--Trump-
+# Impeachment, 4th Ld-Writethru"). Short lines only: a sentence of the story may say "source" too.
+_CREDIT_FORMULA = re.compile(
+    rf"^(?:{_DASH}\s*)?\(?\s*(?:"
+    r"(?:(?:with )?(?:inputs?|files|additional reporting) from|compiled from"
+    r"|(?:additional )?(?:reporting|writing|editing|compiled|reported|written) by) .+"
+    r"|(?:source[sd]?|courtesy)\s*:(?:\s*[^\s.;]+){1,6}\.?"
+    r"|.+ contributed (?:to this report|reporting)\b.*|our standards\s*:.*"
+    r"|(?:this (?:article|story|post) (?:was )?)?(?:originally|first) (?:published|appeared)"
+    r" (?:by|in|on|at) .+"
+    r"|republished (?:with permission )?(?:from|by) .+"
+    r"|read the (?:full|original) (?:story|article) (?:at|on) .+)$"
+    r"|^(?:AP|BC)-[A-Z][\w-]*--?[\w-]+.*\b(?:Writethru|Ld|Advisory|Correction)\b.*$",
     re.IGNORECASE,
 )
-_RELATED = re.compile(
-    r"^(?:read also|also read|read more|more|related|related stories?|related articles?|see also|recommended|"
-    r"watch|listen|more from \w+|trending|don'?t miss|you may also like|suggested)\b\s*[:|\-–—]",
-    re.IGNORECASE,
-)
-_PROMPT = re.compile(
-    r"(?:^|\b)(?:subscribe (?:to|now|for)|sign up (?:for|to)|follow us on|share (?:this|on)|"
-    r"send this page to someone|click here|download (?:our|the) app|join our|like us on|"
-    r"leave a comment|comments? \(\d+\)|all rights reserved|newsletter)\b",
-    re.IGNORECASE,
-)
-_CAPTION = re.compile(
-    r"(?:^(?:photo|image|picture|file photo|pictured|caption|video)\s*[:|]|"
-    r"\((?:centre|center|left|right|pictured|l|r|top|bottom|front|second (?:left|right))\)|"
-    r"\b(?:photo|photograph|image)\s*(?:by|credit|:)|getty images|/\s*(?:ap|afp|reuters)\s*(?:photo)?\)?$|"
-    r"\bap photo\b|\(photo\b)",
-    re.IGNORECASE,
-)
-# Words one of the alternatives of each pattern needs (lower case): a line with none of them cannot match,
-# and looking for a few words is much cheaper than trying every alternative at every position.
-_PROMPT_HINTS = (
-    "subscribe", "sign up", "follow us", "share", "send this", "click here", "download", "join our",
-    "like us", "leave a", "comment", "rights reserved", "newsletter",
+_CREDIT_FORMULA_HINTS = (
+    "from", "by", "source", "courtesy", "contributed", "standards", "writethru", "ld", "advisory",
+    "correction", "published", "appeared", "read the",
 )  # fmt: skip
-_CAPTION_HINTS = ("photo", "image", "picture", "caption", "video", "(", "getty", "/")
+
 _CREDIT_HINTS = ("copyright", "©", "(c)", "contributed to this report", "reporting by")
 _WIRE_ENDINGS = tuple(n.lower() for n in _WIRE_NAMES)
 _TAIL = 80  # characters from the end that hold a trailing wire credit (wire names are short)
@@ -87,7 +80,9 @@ def _ends_with_wire(text: str) -> bool:
     return text[-_TAIL:].rstrip().removesuffix(")").rstrip().lower().endswith(_WIRE_ENDINGS)
 
 
-def _is_credit_line(line: str, lower: str) -> bool:
+def _is_credit_line(line: str, lower: str, words: int) -> bool:
+    if words <= 40 and _has(lower, _CREDIT_FORMULA_HINTS) and _CREDIT_FORMULA.match(line):
+        return True
     if not (_has(lower, _CREDIT_HINTS) or _ends_with_wire(line)):
         return False
     return _CREDIT_LINE.match(line) is not None
@@ -117,7 +112,7 @@ def looks_like_title(line: str) -> bool:
     return (
         0 < len(words) <= 25
         and not line.rstrip().endswith((".", ",", ";", ":"))
-        and not (_has(line.lower(), _CAPTION_HINTS) and _CAPTION.search(line))
+        and not (_has(line.lower(), CAPTION_HINTS) and CAPTION.search(line))
         and not _suffix(line, 0, len(line))
     )
 
@@ -129,19 +124,18 @@ def classify_line(line: str, title: str | None) -> tuple[str, str | None]:
     """Return (kind, reason) for a whole line."""
     if _URL.match(line):
         return "boilerplate", "link"
-    if _AD.match(line):
-        return "boilerplate", "ad slot"
-    if _RELATED.match(line):
-        return "boilerplate", "related link"
     words = len(line.split())
     lower = line.lower()
-    if words <= 30 and _has(lower, _PROMPT_HINTS) and _PROMPT.search(line):
-        return "boilerplate", "prompt"
-    if _is_credit_line(line, lower):
+    reason = furniture(line, lower, words)
+    if reason:
+        return "boilerplate", reason
+    if _is_credit_line(line, lower, words):
         return "boilerplate", "credit line"
+    if words <= 40 and COPYRIGHT.match(line.strip()):
+        return "boilerplate", "copyright"
     if words <= 6 and _BYLINE.match(line):
         return "boilerplate", "byline"
-    if words <= 40 and _has(lower, _CAPTION_HINTS) and _CAPTION.search(line):
+    if words <= 40 and _has(lower, CAPTION_HINTS) and CAPTION.search(line):
         return "boilerplate", "caption"
     if title and squash(line) == squash(title):
         return "headline", None
