@@ -96,3 +96,12 @@ def test_a_timestamp_needs_a_date_not_only_a_clock_time():
     assert classify_line("Published 3 hours ago", None) == ("boilerplate", "timestamp")
     assert classify_line("9.30 A.M. / 7.00 P.M.", None) == ("body", None)  # opening hours, from a real page
     assert classify_line("0 : 0", None) == ("body", None)  # a score
+
+
+def test_a_story_sentence_that_names_the_wire_as_its_source_credits_it():
+    """Real sentences (tests/data/inline_credits.json): "according to the Associated Press", "cited by
+    AFP", "dpa reported" credit the wire; a person who "told AFP" does not."""
+    for row in json.loads((DATA / "inline_credits.json").read_text(encoding="utf-8")):
+        blocks, credits = clean(row["text"])
+        assert credits == row["credits"], (row["text"], row["source"])
+        assert [b.kind for b in blocks] == ["body"]

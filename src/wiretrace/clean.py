@@ -37,6 +37,13 @@ _DATELINE = re.compile(
 )
 # "... forces. — AP" or "... (AP)" at the end of a line.
 _SUFFIX = re.compile(rf"\s*(?:{_DASH}\s*(?P<w1>{_WIRE_ALT})|\((?P<w2>{_WIRE_ALT})\))\s*$")
+# A story that names the wire as its source in a sentence credits it too: "according to Reuters", "the
+# Associated Press reported", "AFP news agency reports". (Case-sensitive: "AP", not "ap".)
+_INLINE_CREDIT = re.compile(
+    rf"\b(?:[Aa]ccording to|[Rr]eported by|[Cc]ited by|[Qq]uoted by|[Rr]eports? from)\s+(?:the\s+)?"
+    rf"(?P<w1>{_WIRE_ALT})\b"
+    rf"|\b(?P<w2>{_WIRE_ALT})(?:\s+news agency)?\s+(?:reported|reports|said in a report)\b"
+)
 _CREDIT_LINE = re.compile(
     rf"^(?:{_DASH}\s*)?(?:\(?\s*(?:By\s+)?(?:[\w.' -]+,\s*)?(?P<wire>{_WIRE_ALT})\s*\)?"
     rf"|(?:Copyright|©|\(c\)).{{0,60}}?(?P<wire2>{_WIRE_ALT}).*"
@@ -185,11 +192,19 @@ def clean(text: str, title: str | None = None) -> tuple[list[Block], list[str]]:
                 m.start() + (len(m.group(0)) - len(m.group(0).lstrip())), end, "boilerplate", "credit line"
             )
         if body_end > body_start:
+            credits.extend(_inline_credits(text[body_start:body_end]))
             blocks.append(Block(body_start, body_end, "body"))
             seen_body = True
         if suffix:
             blocks.append(suffix)
     return blocks, list(dict.fromkeys(credits))
+
+
+def _inline_credits(line: str) -> list[str]:
+    """Wires a story sentence names as its source (the pattern's word boundaries keep "AP" whole)."""
+    if not any(w in line for w in _WIRE_NAMES):
+        return []
+    return [canonical_wire(m.group("w1") or m.group("w2")) for m in _INLINE_CREDIT.finditer(line)]
 
 
 def _is_wire_token(line: str, m: re.Match[str]) -> bool:
