@@ -87,9 +87,16 @@ def test_credit_formulas_name_the_wire():
 
 
 def test_dateline_without_a_dash_in_the_style_of_indian_wires():
-    blocks, credits = clean("New Delhi, Nov 19 (PTI) The government said on Tuesday it would act.")
-    assert credits == ["PTI"]
-    assert [(b.kind, b.reason) for b in blocks] == [("boilerplate", "dateline"), ("body", None)]
+    for text, wire in (
+        ("New Delhi, Nov 19 (PTI) The government said on Tuesday it would act.", "PTI"),
+        ("New Delhi [India], Nov 19 (ANI): The government said on Tuesday it would act.", "ANI"),
+    ):
+        blocks, credits = clean(text)
+        assert credits == [wire]
+        assert [(b.kind, b.reason) for b in blocks] == [("boilerplate", "dateline"), ("body", None)]
+    # Without a place and a date before it, a wire name in brackets opens no dateline.
+    blocks, credits = clean("Kim told The Associated Press (AP) Tuesday that he left.")
+    assert (credits, [b.kind for b in blocks]) == ([], ["body"])
 
 
 def test_a_timestamp_needs_a_date_not_only_a_clock_time():

@@ -29,11 +29,18 @@ _WIRE_ALT = "|".join(re.escape(n) for n in _WIRE_NAMES)
 _CANON = {name.lower(): canon for canon, names in WIRES.items() for name in names}
 
 _DASH = r"[—–-]{1,2}"
-# "SEOUL, South Korea (AP) — ", "LONDON (Reuters) - " or "New Delhi, Nov 19 (PTI) " at the start of the first
-# paragraph.
-_DATELINE = re.compile(
-    rf"^(?:[A-Z][\w.'’ -]{{1,40}}(?:,\s*[A-Z][\w.' -]{{1,40}})?\s*)?\((?P<wire>{_WIRE_ALT})\)\s*"
-    rf"(?:{_DASH}\s*|(?=[A-Z\"“‘']))"
+# "SEOUL, South Korea (AP) — " or "LONDON (Reuters) - " at the start of the first paragraph, or without the
+# dash after a place and a date, in the style of Indian wires: "New Delhi, Nov 19 (PTI) ",
+# "New Delhi [India], Nov 19 (ANI): ".
+_DATELINES = (
+    re.compile(
+        rf"^(?:[A-Z][A-Z.'’ -]{{1,40}}(?:,\s*[A-Z][\w.' -]{{1,40}})?\s*)?"
+        rf"\((?P<wire>{_WIRE_ALT})\)\s*{_DASH}\s*"
+    ),
+    re.compile(
+        rf"^[A-Z][\w.'’ -]{{1,30}}(?:\[[\w ]{{1,20}}\])?,\s*[A-Z][a-z]{{2,8}}\.?\s+\d{{1,2}}\s*"
+        rf"\((?P<wire>{_WIRE_ALT})\)\s*:?\s*(?=[A-Z\"“‘'])"
+    ),
 )
 # "... forces. — AP" or "... (AP)" at the end of a line.
 _SUFFIX = re.compile(rf"\s*(?:{_DASH}\s*(?P<w1>{_WIRE_ALT})|\((?P<w2>{_WIRE_ALT})\))\s*$")
@@ -178,7 +185,7 @@ def clean(text: str, title: str | None = None) -> tuple[list[Block], list[str]]:
         # Body line: carve a leading dateline credit and a trailing credit.
         body_start, body_end = start, end
         if not seen_body:
-            m = _DATELINE.match(line)
+            m = _DATELINES[0].match(line) or _DATELINES[1].match(line)
             if m:
                 credits.append(canonical_wire(m.group("wire")))
                 blocks.append(Block(start, start + m.end(), "boilerplate", "dateline"))
