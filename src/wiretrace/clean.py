@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .furniture import CAPTION, CAPTION_HINTS, COPYRIGHT, furniture
+from .furniture import CAPTION, CAPTION_HINTS, COPYRIGHT, furniture, has_hint
 from .lexicon import WIRES
 from .segment import line_spans
 from .text import squash
@@ -51,6 +51,7 @@ _INLINE_CREDIT = re.compile(
     rf"(?P<w1>{_WIRE_ALT})\b"
     rf"|\b(?P<w2>{_WIRE_ALT})(?:\s+news agency)?\s+(?:reported|reports|said in a report)\b"
 )
+_INLINE_TRIGGERS = ("ccording to", "eport", "ited by", "uoted by")  # what every alternative needs
 _CREDIT_LINE = re.compile(
     rf"^(?:{_DASH}\s*)?(?:\(?\s*(?:By\s+)?(?:[\w.' -]+,\s*)?(?P<wire>{_WIRE_ALT})\s*\)?"
     rf"|(?:Copyright|©|\(c\)).{{0,60}}?(?P<wire2>{_WIRE_ALT}).*"
@@ -76,17 +77,14 @@ _CREDIT_FORMULA = re.compile(
     re.IGNORECASE,
 )
 _CREDIT_FORMULA_HINTS = (
-    "from", "by", "source", "courtesy", "contributed", "standards", "writethru", "ld", "advisory",
-    "correction", "published", "appeared", "read the",
+    "input", "files from", "reporting", "compiled", "writing by", "editing by", "reported by", "written by",
+    "source", "courtesy", "contributed", "standards", "writethru", " ld", "advisory", "correction",
+    "originally", "first published", "first appeared", "republished", "read the",
 )  # fmt: skip
 
 _CREDIT_HINTS = ("copyright", "©", "(c)", "contributed to this report", "reporting by")
 _WIRE_ENDINGS = tuple(n.lower() for n in _WIRE_NAMES)
 _TAIL = 80  # characters from the end that hold a trailing wire credit (wire names are short)
-
-
-def _has(lower: str, hints: tuple[str, ...]) -> bool:
-    return any(h in lower for h in hints)
 
 
 def _ends_with_wire(text: str) -> bool:
@@ -95,9 +93,9 @@ def _ends_with_wire(text: str) -> bool:
 
 
 def _is_credit_line(line: str, lower: str, words: int) -> bool:
-    if words <= 40 and _has(lower, _CREDIT_FORMULA_HINTS) and _CREDIT_FORMULA.match(line):
+    if words <= 40 and has_hint(lower, _CREDIT_FORMULA_HINTS) and _CREDIT_FORMULA.match(line):
         return True
-    if not (_has(lower, _CREDIT_HINTS) or _ends_with_wire(line)):
+    if not (has_hint(lower, _CREDIT_HINTS) or _ends_with_wire(line)):
         return False
     return _CREDIT_LINE.match(line) is not None
 
@@ -126,7 +124,7 @@ def looks_like_title(line: str) -> bool:
     return (
         0 < len(words) <= 25
         and not line.rstrip().endswith((".", ",", ";", ":"))
-        and not (_has(line.lower(), CAPTION_HINTS) and CAPTION.search(line))
+        and not (has_hint(line.lower(), CAPTION_HINTS) and CAPTION.search(line))
         and not _suffix(line, 0, len(line))
     )
 
@@ -149,7 +147,7 @@ def classify_line(line: str, title: str | None) -> tuple[str, str | None]:
         return "boilerplate", "copyright"
     if words <= 6 and _BYLINE.match(line):
         return "boilerplate", "byline"
-    if words <= 40 and _has(lower, CAPTION_HINTS) and CAPTION.search(line):
+    if words <= 40 and has_hint(lower, CAPTION_HINTS) and CAPTION.search(line):
         return "boilerplate", "caption"
     if title and squash(line) == squash(title):
         return "headline", None
@@ -209,7 +207,7 @@ def clean(text: str, title: str | None = None) -> tuple[list[Block], list[str]]:
 
 def _inline_credits(line: str) -> list[str]:
     """Wires a story sentence names as its source (the pattern's word boundaries keep "AP" whole)."""
-    if not any(w in line for w in _WIRE_NAMES):
+    if not any(t in line for t in _INLINE_TRIGGERS):
         return []
     return [canonical_wire(m.group("w1") or m.group("w2")) for m in _INLINE_CREDIT.finditer(line)]
 

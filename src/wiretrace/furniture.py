@@ -17,6 +17,12 @@ def _any(*alternatives: str) -> str:
     return "(?:" + "|".join(alternatives) + ")"
 
 
+def has_hint(lower: str, hints: tuple[str, ...]) -> bool:
+    """Whether the lower-cased line holds one of the words one of a pattern's alternatives needs: a line
+    with none of them cannot match, and finding a word is much cheaper than trying every alternative."""
+    return any(h in lower for h in hints)
+
+
 _AD_ALTERNATIVES = (
     "advertisement", "advert", "sponsored(?: content)?", "ad", "ads",
     "story continues below(?: advertisement)?", "scroll (?:down )?to continue(?: with content)?",
@@ -66,8 +72,6 @@ RELATED = re.compile(rf"^[\[(]?\s*{_any(*_RELATED_ALTERNATIVES)}\b\s*[:|\-–—
 NAVIGATION = re.compile(f"^{_any(*_NAVIGATION_ALTERNATIVES)}$", re.IGNORECASE)
 NAVIGATION_STRIP = " \t-–—*•|:.!?…"
 PROMPT = re.compile(rf"(?:^|\b){_any(*_PROMPT_ALTERNATIVES)}\b", re.IGNORECASE)
-# Words one of the alternatives needs (lower case): a line with none of them cannot match, and looking for
-# a few words is much cheaper than trying every alternative at every position.
 PROMPT_HINTS = (
     "subscribe", "sign up", "follow", "share", "send this", "click", "download", "join our", "like us",
     "leave a", "comment", "rights reserved", "newsletter", "inbox", "signing up", "subscription",
@@ -94,6 +98,9 @@ _TIME_WORDS |= frozenset(
     "update first last on at am pm a.m p.m hour hours minute minutes min mins second seconds day days week "
     "weeks just now today yesterday".split()
 )
+_TIME_START = re.compile(
+    r"^[\s\W]*(?:\d|(?:" + "|".join(sorted(_TIME_WORDS, key=len, reverse=True)) + r")\b)", re.I
+)
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _TIME_TOKEN = re.compile(r"^(?:\d{1,4}(?:st|nd|rd|th)?|\d{1,2}[:.]\d{2}(?:[:.]\d{2})?|[a-z]{2,4}t|utc)$")
 _TIME_SPLIT = re.compile(r"[\s,/|·•:\-–—()\[\]]+")
@@ -104,6 +111,8 @@ def is_timestamp(line: str) -> bool:
     """A line that only dates the page: "Updated: 12:34 PM EST, Tue May 3, 2024", "Published 3 hours ago",
     "November 19, 2019 / 12:21 AM / Updated 14 hours ago", perhaps followed by a byline. A clock time or a
     score alone ("10 p.m.", "0 : 0") is not one: it may be the story's."""
+    if not _TIME_START.match(line):  # most lines fail at their first word: no need to split them
+        return False
     tokens = [t for t in _TIME_SPLIT.split(_TRAILING_BYLINE.sub("", line).lower().rstrip(".")) if t]
     if not 0 < len(tokens) <= 16:
         return False
@@ -132,6 +141,6 @@ def furniture(line: str, lower: str, words: int) -> str | None:
         return "navigation"
     if words <= 16 and is_timestamp(line):
         return "timestamp"
-    if words <= 30 and any(h in lower for h in PROMPT_HINTS) and PROMPT.search(line):
+    if words <= 30 and has_hint(lower, PROMPT_HINTS) and PROMPT.search(line):
         return "prompt"
     return None
