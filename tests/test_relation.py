@@ -107,3 +107,18 @@ def test_a_rewrite_that_credits_the_wire_in_a_formula_is_credited_syndication():
     assert d["b"]["credits"] == ["AP"]
     types = [f["type"] for f in d["findings"]]
     assert "credited_syndication" in types and "uncredited_reuse" not in types
+
+
+def test_a_rewrite_that_keeps_another_wire_named_in_the_story_but_drops_the_source_credit():
+    """Both seed texts with the same real sentence naming dpa as its source (tests/data/inline_credits.json)
+    appended to the story: the AP story carries AP and dpa, the rewrite only dpa. The AP credit is still
+    direction evidence, and its loss is still uncredited reuse."""
+    rows = load_json("inline_credits.json")
+    dpa = next(r["text"] for r in rows if r["credits"] == ["dpa"])
+    ap = SEED_AP.read_text(encoding="utf-8").rstrip() + f"\n{dpa}\n"
+    rewrite = (DATA / "seed_rewrite.txt").read_text(encoding="utf-8").rstrip() + f"\n{dpa}\n"
+    for first, second, original in ((ap, rewrite, "a"), (rewrite, ap, "b")):
+        d = wiretrace.compare(first, second).to_dict()
+        assert d["direction"]["original"] == original
+        assert any("carries the AP credit" in e for e in d["direction"]["evidence"])
+        assert any(f["type"] == "uncredited_reuse" and "AP" in f["detail"] for f in d["findings"])

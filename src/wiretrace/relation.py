@@ -267,12 +267,12 @@ def decide_direction(
             f"{earlier} was published first ({min(pa, pb).isoformat()} vs {max(pa, pb).isoformat()})"
         )
     ca, cb = set(a.credits), set(b.credits)
-    if ca - cb and not cb:
+    if ca > cb:  # a carries every credit b carries, and more: b dropped some (a wire it also names stays)
         score += 2.0
-        evidence.append(f"a carries the {', '.join(sorted(ca))} credit; b carries none")
-    elif cb - ca and not ca:
+        evidence.append(_credit_evidence("a", ca - cb, "b", cb))
+    elif cb > ca:
         score -= 2.0
-        evidence.append(f"b carries the {', '.join(sorted(cb))} credit; a carries none")
+        evidence.append(_credit_evidence("b", cb - ca, "a", ca))
     elif ca and ca == cb:
         evidence.append(f"both carry the {', '.join(sorted(ca))} credit")
     sa, sb = _style(a), _style(b)
@@ -312,6 +312,13 @@ def decide_direction(
     if not evidence:
         evidence.append("no evidence either way")
     return Direction(original, confidence, tuple(evidence))
+
+
+def _credit_evidence(side: str, extra: set[str], other: str, others: set[str]) -> str:
+    names = ", ".join(sorted(extra))
+    if not others:
+        return f"{side} carries the {names} credit; {other} carries none"
+    return f"{side} carries the {names} credit; {other} carries only {', '.join(sorted(others))}"
 
 
 def _count_flags(results: list[SentenceResult]) -> dict[str, int]:
