@@ -112,3 +112,20 @@ def test_a_story_sentence_that_names_the_wire_as_its_source_credits_it():
         blocks, credits = clean(row["text"])
         assert credits == row["credits"], (row["text"], row["source"])
         assert [b.kind for b in blocks] == ["body"]
+
+
+def test_a_syndication_notice_names_the_first_publisher():
+    from wiretrace.clean import republished_from
+
+    notices = {
+        "Originally published on Live Science.": ("Live Science",),  # a real page's line (page_furniture)
+        "This article is republished from The Conversation under a Creative Commons license.": (
+            "The Conversation",
+        ),
+        "This story originally appeared in The Atlantic on May 3, 2024.": ("The Atlantic",),
+        "(With inputs from PTI)": (),  # a wire credit, not a republication notice
+    }
+    for line, outlets in notices.items():
+        text = f"The vote passed on Monday, officials said.\n{line}"
+        blocks, _ = clean(text)
+        assert republished_from(text, blocks) == outlets, line

@@ -122,3 +122,18 @@ def test_a_rewrite_that_keeps_another_wire_named_in_the_story_but_drops_the_sour
         assert d["direction"]["original"] == original
         assert any("carries the AP credit" in e for e in d["direction"]["evidence"])
         assert any(f["type"] == "uncredited_reuse" and "AP" in f["detail"] for f in d["findings"])
+
+
+def test_a_page_that_says_it_republishes_another_outlets_article_is_the_copy():
+    """A real ScienceAlert page (tests/data/news-page-en.html) ends "This article was originally published
+    by Futurism."; its marked body without that line stands for Futurism's original. Whichever order they
+    are given in, the page is the copy and the notice is credited syndication."""
+    body = load_json("news-page-en.truth.json")["articleBody"]
+    original = "\n".join(line for line in body.split("\n") if "originally published" not in line)
+    page = DATA / "news-page-en.html"
+    for a, b, copy_side, first in ((original, page, "b", "a"), (page, original, "a", "b")):
+        d = wiretrace.compare(a, b).to_dict()
+        assert d[copy_side]["republished_from"] == ["Futurism"]
+        assert d[first]["republished_from"] == []
+        assert d["direction"]["original"] == first
+        assert any(f["type"] == "credited_syndication" and "Futurism" in f["detail"] for f in d["findings"])

@@ -51,6 +51,16 @@ _INLINE_CREDIT = re.compile(
     rf"(?P<w1>{_WIRE_ALT})\b"
     rf"|\b(?P<w2>{_WIRE_ALT})(?:\s+news agency)?\s+(?:reported|reports|said in a report)\b"
 )
+# A notice that the text is another outlet's article republished: "This article was originally published
+# by Futurism.", "Originally published on Live Science.", "This article is republished from The
+# Conversation under a Creative Commons license.", "Read the original article at Vox." (group ``outlet``).
+_SYNDICATION_NOTICE = (
+    r"(?:(?:this (?:article|story|post|piece) (?:(?:is|was|has been) )?)?"
+    r"(?:(?:originally|first) (?:published|appeared) (?:by|in|on|at)"
+    r"|republished (?:with permission )?(?:from|by))"
+    r"|read the (?:full|original) (?:story|article) (?:at|on)) (?P<outlet>.+)"
+)
+_OUTLET_END = re.compile(r"\s+(?:under|with|on|at|in|and)\s+|[.,;:()|]")
 _INLINE_TRIGGERS = ("ccording to", "eport", "ited by", "uoted by")  # what every alternative needs
 _CREDIT_LINE = re.compile(
     rf"^(?:{_DASH}\s*)?(?:\(?\s*(?:By\s+)?(?:[\w.' -]+,\s*)?(?P<wire>{_WIRE_ALT})\s*\)?"
@@ -69,10 +79,7 @@ _CREDIT_FORMULA = re.compile(
     r"|(?:additional )?(?:reporting|writing|editing|compiled|reported|written) by) .+"
     r"|(?:source[sd]?|courtesy)\s*:(?:\s*[^\s.;]+){1,6}\.?"
     r"|.+ contributed (?:to this report|reporting)\b.*|our standards\s*:.*"
-    r"|(?:this (?:article|story|post) (?:was )?)?(?:originally|first) (?:published|appeared)"
-    r" (?:by|in|on|at) .+"
-    r"|republished (?:with permission )?(?:from|by) .+"
-    r"|read the (?:full|original) (?:story|article) (?:at|on) .+)$"
+    rf"|{_SYNDICATION_NOTICE})$"
     r"|^(?:AP|BC)-[A-Z][\w-]*--?[\w-]+.*\b(?:Writethru|Ld|Advisory|Correction)\b.*$",
     re.IGNORECASE,
 )
@@ -203,6 +210,20 @@ def clean(text: str, title: str | None = None) -> tuple[list[Block], list[str]]:
         if suffix:
             blocks.append(suffix)
     return blocks, list(dict.fromkeys(credits))
+
+
+def republished_from(text: str, blocks: list[Block]) -> tuple[str, ...]:
+    """The outlets a text's syndication notices name as its first publisher ("originally published by
+    Futurism" -> "Futurism"): the text says it is a republication of their article."""
+    out = []
+    for b in blocks:
+        if b.reason != "credit line":
+            continue
+        m = _CREDIT_FORMULA.match(text[b.start : b.end].strip())
+        outlet = _OUTLET_END.split(m.group("outlet"))[0].strip() if m and m.group("outlet") else ""
+        if outlet and len(outlet.split()) <= 6:
+            out.append(outlet)
+    return tuple(dict.fromkeys(out))
 
 
 def _inline_credits(line: str) -> list[str]:

@@ -85,6 +85,7 @@ class Document:
     credits: tuple[str, ...]
     tokens: tuple[tuple[str, ...], ...]  # content-word stems per sentence
     language: str = "en"
+    republished_from: tuple[str, ...] = ()  # outlets its syndication notices name as first publisher
     _memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def body(self) -> list[Sentence]:

@@ -275,6 +275,11 @@ def decide_direction(
         evidence.append(_credit_evidence("b", cb - ca, "a", ca))
     elif ca and ca == cb:
         evidence.append(f"both carry the {', '.join(sorted(ca))} credit")
+    ra, rb = a.republished_from, b.republished_from
+    if bool(ra) != bool(rb):  # a syndication notice says its text is a republication
+        copy, original, outlets = ("b", "a", rb) if rb else ("a", "b", ra)
+        score += 2.5 if original == "a" else -2.5
+        evidence.append(f"{copy} says it republishes an article first published by {', '.join(outlets)}")
     sa, sb = _style(a), _style(b)
     if sa["page_junk"] != sb["page_junk"]:
         diff = sb["page_junk"] - sa["page_junk"]
@@ -348,6 +353,13 @@ def findings(a: Document, b: Document, rel: Relation, direction: Direction) -> l
             {
                 "type": "uncredited_reuse",
                 "detail": f"{dname} drops the {', '.join(missing)} credit that {oname} carries",
+            }
+        )
+    if deriv.republished_from:
+        out.append(
+            {
+                "type": "credited_syndication",
+                "detail": f"{dname} names {', '.join(deriv.republished_from)} as the first publisher",
             }
         )
     shared = [c for c in orig.credits if c in deriv.credits]

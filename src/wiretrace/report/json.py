@@ -57,6 +57,7 @@ def side_dict(doc: Document, results: list[SentenceResult], derived: bool) -> di
         "path": art.path,
         "language": doc.language,
         "credits": list(doc.credits),
+        "republished_from": list(doc.republished_from),
         "sentences": [sentence_dict(r, derived) for r in results],
     }
 

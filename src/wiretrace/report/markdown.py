@@ -29,7 +29,10 @@ def render_markdown(c: Comparison) -> str:
     for side in ("a", "b"):
         s = d[side]
         name = _cell(s["title"] or s["path"] or s["id"])
-        out.append(f"- {side}: {name}; credits: {', '.join(s['credits']) or 'none'}")
+        notice = (
+            f"; republished from: {', '.join(s['republished_from'])}" if s.get("republished_from") else ""
+        )
+        out.append(f"- {side}: {name}; credits: {', '.join(s['credits']) or 'none'}{notice}")
     out += [
         "",
         "## b, sentence by sentence",

@@ -65,7 +65,12 @@ def render_summary(c: Comparison, color: bool | None = None, width: int = 120) -
         s = d[side]
         console.print(
             f"{side}: {s['title'] or s['path'] or s['id']} | credits: {', '.join(s['credits']) or 'none'}"
-            f" | language: {s['language']}"
+            + (
+                f" | republished from: {', '.join(s['republished_from'])}"
+                if s.get("republished_from")
+                else ""
+            )
+            + f" | language: {s['language']}"
         )
     labels = ", ".join(f"{k} {v}" for k, v in sorted(st["labels"].items()))
     console.print(f"b sentences: {labels}")
