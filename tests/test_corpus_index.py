@@ -298,3 +298,33 @@ def test_kill_9_during_index_then_rerun_gives_the_same_index(tmp_path):
     assert partial != _dump(clean_db)
     subprocess.run(_index_cmd(crashed_db), check=True, capture_output=True)
     assert _dump(crashed_db) == _dump(clean_db)
+
+
+def test_a_republished_page_derives_from_the_outlet_its_notice_names(tmp_path):
+    """The real ScienceAlert page that ends "This article was originally published by Futurism." and its
+    marked body without that line (Futurism's text), undated: the page is the copy, credited."""
+    body = json.loads((DATA / "news-page-en.truth.json").read_text(encoding="utf-8"))["articleBody"]
+    original = tmp_path / "futurism.txt"
+    original.write_text(
+        "\n".join(line for line in body.split("\n") if "originally published" not in line), encoding="utf-8"
+    )
+    db = tmp_path / "corpus.wt"
+    corpus = wiretrace.Corpus(db)
+    corpus.add([DATA / "news-page-en.html", original])
+    [story] = corpus.stories()
+    [edge] = story["edges"]
+    page = next(a["id"] for a in story["articles"] if a["path"].endswith(".html"))
+    assert (edge["to"], story["original"]) == (page, [edge["from"]])
+    assert edge["credited"] is True
+
+
+def test_the_index_record_keeps_the_syndication_notice():
+    """The light Document rebuilt from an index record (what the first verification stage reads) still
+    knows the page says it republishes Futurism's article, so the edge is oriented at index time."""
+    from wiretrace.corpus.fingerprint import analyse_batch, decode_record, record_document
+    from wiretrace.ingest.read import read_article
+
+    article = read_article(DATA / "news-page-en.html")
+    [analysis] = analyse_batch([article])
+    rebuilt = record_document(decode_record(analysis.record), article)
+    assert rebuilt.republished_from == ("Futurism",)

@@ -262,8 +262,8 @@ def encode_record(
     entities: dict[int, list[str]] | None = None,
 ) -> bytes:
     """A light Document as bytes: JSON head (kinds, reasons, quotation spans, line hashes, credits,
-    language, name-pair hashes, specific names per story sentence), stems (one line a sentence), int32
-    spans and the int8 sentence vectors."""
+    syndication notices, language, name-pair hashes, specific names per story sentence), stems (one line a
+    sentence), int32 spans and the int8 sentence vectors."""
     if entities is None:
         entities = {
             s.i: keys for s in doc.sentences if s.kind == "body" and (keys := sentence_entities(s.text))
@@ -278,6 +278,8 @@ def encode_record(
         "c": list(doc.credits),
         "g": doc.language,
     }
+    if doc.republished_from:  # rare: kept out of the other records
+        head["p"] = list(doc.republished_from)
     head_b = json.dumps(head, separators=(",", ":")).encode()
     toks_b = "\n".join(" ".join(t) for t in doc.tokens).encode()
     spans = np.asarray([(s.start, s.end) for s in doc.sentences], np.int32).reshape(-1, 2).tobytes()
@@ -303,6 +305,7 @@ class Record:
     entities: dict[int, list[str]] | None  # specific names per story sentence (None: an older record)
     spans: np.ndarray  # (n, 2) int32
     vectors: np.ndarray  # (n, dim) int8
+    republished_from: tuple[str, ...] = ()  # outlets the syndication notices name
 
     @cached_property
     def tokens(self) -> tuple[tuple[str, ...], ...]:
@@ -346,6 +349,7 @@ def decode_record(blob: bytes) -> Record:
         {int(i): keys for i, keys in head["e"].items()} if "e" in head else None,
         spans,
         vectors,
+        tuple(head.get("p", ())),
     )
 
 
@@ -430,7 +434,9 @@ def record_document(rec: Record, article: Article, boilerplate: frozenset[int] =
     for i, s, e in rec.quotes:
         quoted[i].append(Mention("quote", s, e, text[s:e]))
     facts = tuple(Facts(quotes=tuple(q)) for q in quoted)
-    return Document(article, tuple(sentences), facts, rec.credits, rec.tokens, rec.language)
+    return Document(
+        article, tuple(sentences), facts, rec.credits, rec.tokens, rec.language, rec.republished_from
+    )
 
 
 # --- one article ---------------------------------------------------------------------------------
