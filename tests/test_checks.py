@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import wiretrace
+from conftest import load_json
 
 
 def flags_of(source: str, derived: str) -> dict[str, list[dict]]:
@@ -144,3 +145,13 @@ def test_compressions_are_flagged_only_for_what_they_change_in_the_claims_they_k
         hedges = [item["source"][f["a_span"][0] : f["a_span"][1]] for f in got.get("hedge_removed", [])]
         assert hedges == ([item["hedge_removed"]] if item["hedge_removed"] else []), item["derived"]
         assert ("negation_changed" in got) == item["negation_changed"], item["derived"]
+
+
+def test_a_demonym_of_a_place_the_source_names_is_not_new_information():
+    """Real SummEdits text (tests/data/summedits_demonym.json): the story says "China", the summary
+    "A Chinese mining incident": whatever else the sentence adds, "Chinese" is not listed as added."""
+    item = load_json("summedits_demonym.json")
+    d = wiretrace.compare(item["document"], item["summary"]).to_dict()
+    details = [f["detail"] for s in d["b"]["sentences"] for f in s.get("flags", [])]
+    assert d["b"]["sentences"][0]["text"].startswith("A Chinese mining incident")
+    assert not any("“Chinese”" in x for x in details)
