@@ -219,6 +219,12 @@ def decide_relation(a: Document, b: Document, b_cov: Coverage, a_cov: Coverage) 
             "unrelated", round(1.0 - vocab, 3), f"no sentence aligns; {vocab:.0%} shared vocabulary"
         )
     detail = f"shares facts, not sentences ({share:.0%} aligned, {vocab:.0%} shared vocabulary)"
+    if share >= 0.5:  # most of one text aligns: say why that is not enough (a reader sees the alignment)
+        detail = (
+            f"{share:.0%} of one text aligns to the other, but in its own words ({vocab:.0%} shared "
+            f"vocabulary) and covering {mutual:.0%} of it the other way: independent reports of one event "
+            "align this much"
+        )
     return Relation("same_event", round(max(share, vocab), 3), detail)
 
 
