@@ -129,3 +129,13 @@ def test_a_syndication_notice_names_the_first_publisher():
         text = f"The vote passed on Monday, officials said.\n{line}"
         blocks, _ = clean(text)
         assert republished_from(text, blocks) == outlets, line
+
+
+def test_a_dateline_written_against_the_first_word_is_a_credit():
+    """Real CNN openings (tests/data/datelines.json): "(CNN)They ..." and "Kathmandu, Nepal (CNN)Rescuers"."""
+    for row in json.loads((DATA / "datelines.json").read_text(encoding="utf-8")):
+        blocks, credits = clean(row["text"])
+        assert credits == row["credits"], row["source"]
+        first = blocks[0]
+        assert (row["text"][first.start : first.end], first.reason) == (row["dateline"], "dateline")
+        assert [b.kind for b in blocks[1:]] == ["body"]

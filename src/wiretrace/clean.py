@@ -31,7 +31,7 @@ _CANON = {name.lower(): canon for canon, names in WIRES.items() for name in name
 _DASH = r"[—–-]{1,2}"
 # "SEOUL, South Korea (AP) — " or "LONDON (Reuters) - " at the start of the first paragraph, or without the
 # dash after a place and a date, in the style of Indian wires: "New Delhi, Nov 19 (PTI) ",
-# "New Delhi [India], Nov 19 (ANI): ".
+# "New Delhi [India], Nov 19 (ANI): ", or with the story right after the bracket: "(CNN)Rescuers ...".
 _DATELINES = (
     re.compile(
         rf"^(?:[A-Z][A-Z.'’ -]{{1,40}}(?:,\s*[A-Z][\w.' -]{{1,40}})?\s*)?"
@@ -40,6 +40,10 @@ _DATELINES = (
     re.compile(
         rf"^[A-Z][\w.'’ -]{{1,30}}(?:\[[\w ]{{1,20}}\])?,\s*[A-Z][a-z]{{2,8}}\.?\s+\d{{1,2}}\s*"
         rf"\((?P<wire>{_WIRE_ALT})\)\s*:?\s*(?=[A-Z\"“‘'])"
+    ),
+    re.compile(
+        rf"^(?:[A-Z][\w.'’ -]{{1,40}}(?:,\s*[A-Z][\w.' -]{{1,40}})?\s*)?"
+        rf"\((?P<wire>{_WIRE_ALT})\)(?=[A-Z\"“‘'])"
     ),
 )
 # "... forces. — AP" or "... (AP)" at the end of a line.
@@ -190,7 +194,7 @@ def clean(text: str, title: str | None = None) -> tuple[list[Block], list[str]]:
         # Body line: carve a leading dateline credit and a trailing credit.
         body_start, body_end = start, end
         if not seen_body:
-            m = _DATELINES[0].match(line) or _DATELINES[1].match(line)
+            m = next((m for p in _DATELINES if (m := p.match(line))), None)
             if m:
                 credits.append(canonical_wire(m.group("wire")))
                 blocks.append(Block(start, start + m.end(), "boilerplate", "dateline"))

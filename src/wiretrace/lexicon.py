@@ -312,4 +312,5 @@ WIRES = {
     "TASS": ("TASS",),
     "CP": ("CP", "The Canadian Press", "Canadian Press"),
     "AAP": ("AAP", "Australian Associated Press"),
+    "CNN": ("CNN",),  # its stories open "(CNN)" like a wire's, and CNN Newsource syndicates them
 }
