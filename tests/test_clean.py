@@ -80,6 +80,8 @@ def test_credit_formulas_name_the_wire():
         "AP-US--Trump-Impeachment, 4th Ld-Writethru": ["AP"],
         "Our Standards:The Thomson Reuters Trust Principles.": ["Reuters"],
         "SOURCE: Al Jazeera News": [],
+        "(With inputs from agencies)": ["agencies"],  # a credit that names no wire
+        "With agency inputs": ["agencies"],
     }
     for line, wires in cases.items():
         _, credits = clean(f"The vote passed on Monday, officials said.\n{line}")

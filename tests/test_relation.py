@@ -137,3 +137,15 @@ def test_a_page_that_says_it_republishes_another_outlets_article_is_the_copy():
         assert d[first]["republished_from"] == []
         assert d["direction"]["original"] == first
         assert any(f["type"] == "credited_syndication" and "Futurism" in f["detail"] for f in d["findings"])
+
+
+def test_a_credit_to_unnamed_agencies_is_still_uncredited_reuse_of_the_wire():
+    """The seed rewrite signed "(With inputs from agencies)": AP is not named, so the reuse is still
+    uncredited, and the finding says the rewrite credits only unnamed agencies; AP's credit still points
+    to the original."""
+    rewrite = (DATA / "seed_rewrite.txt").read_text(encoding="utf-8").rstrip()
+    rewrite += "\n(With inputs from agencies)\n"
+    d = wiretrace.compare(SEED_AP, rewrite).to_dict()
+    assert (d["b"]["credits"], d["direction"]["original"]) == (["agencies"], "a")
+    [finding] = [f for f in d["findings"] if f["type"] == "uncredited_reuse"]
+    assert "only unnamed agencies" in finding["detail"]

@@ -65,6 +65,11 @@ _SYNDICATION_NOTICE = (
     r"|read the (?:full|original) (?:story|article) (?:at|on)) (?P<outlet>.+)"
 )
 _OUTLET_END = re.compile(r"\s+(?:under|with|on|at|in|and)\s+|[.,;:()|]")
+# "(With inputs from agencies)", "- Wire services": a credit that names no wire, kept as ``AGENCIES``.
+AGENCIES = "agencies"
+_UNNAMED_WIRES = re.compile(
+    r"\b(?:news |wire |press )?(?:agencies|agency|wire services|wires)\b", re.IGNORECASE
+)
 _INLINE_TRIGGERS = ("ccording to", "eport", "ited by", "uoted by")  # what every alternative needs
 _CREDIT_LINE = re.compile(
     rf"^(?:{_DASH}\s*)?(?:\(?\s*(?:By\s+)?(?:[\w.' -]+,\s*)?(?P<wire>{_WIRE_ALT})\s*\)?"
@@ -79,7 +84,8 @@ _CREDIT_LINE = re.compile(
 # Impeachment, 4th Ld-Writethru"). Short lines only: a sentence of the story may say "source" too.
 _CREDIT_FORMULA = re.compile(
     rf"^(?:{_DASH}\s*)?\(?\s*(?:"
-    r"(?:(?:with )?(?:inputs?|files|additional reporting) from|compiled from"
+    r"(?:with )?(?:agency|agencies'?|wire) inputs?\b.{0,40}"
+    r"|(?:(?:with )?(?:inputs?|files|additional reporting) from|compiled from"
     r"|(?:additional )?(?:reporting|writing|editing|compiled|reported|written) by) .+"
     r"|(?:source[sd]?|courtesy)\s*:(?:\s*[^\s.;]+){1,6}\.?"
     r"|.+ contributed (?:to this report|reporting)\b.*|our standards\s*:.*"
@@ -183,9 +189,14 @@ def clean(text: str, title: str | None = None) -> tuple[list[Block], list[str]]:
                 kind, reason = "boilerplate", "repeated headline"
             seen_headline = True
         if kind == "boilerplate":
-            for m in re.finditer(_WIRE_ALT, line):
-                if reason in ("credit line", "caption", "byline") and _is_wire_token(line, m):
-                    credits.append(canonical_wire(m.group(0)))
+            named = [
+                canonical_wire(m.group(0))
+                for m in re.finditer(_WIRE_ALT, line)
+                if reason in ("credit line", "caption", "byline") and _is_wire_token(line, m)
+            ]
+            if not named and reason == "credit line" and _UNNAMED_WIRES.search(line):
+                named = [AGENCIES]
+            credits.extend(named)
             blocks.append(Block(start, end, kind, reason))
             continue
         if kind == "headline":

@@ -15,6 +15,7 @@ from collections.abc import Collection, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
+from .clean import AGENCIES
 from .diff import DERIVED_LABELS
 from .model import Direction, Document, Relation, SentenceResult
 
@@ -272,7 +273,7 @@ def decide_direction(
         evidence.append(
             f"{earlier} was published first ({min(pa, pb).isoformat()} vs {max(pa, pb).isoformat()})"
         )
-    ca, cb = set(a.credits), set(b.credits)
+    ca, cb = set(a.credits) - {AGENCIES}, set(b.credits) - {AGENCIES}  # named wires only
     if ca > cb:  # a carries every credit b carries, and more: b dropped some (a wire it also names stays)
         score += 2.0
         evidence.append(_credit_evidence("a", ca - cb, "b", cb))
@@ -345,13 +346,15 @@ def findings(a: Document, b: Document, rel: Relation, direction: Direction) -> l
         return []
     orig, deriv, oname, dname = (b, a, "b", "a") if direction.original == "b" else (a, b, "a", "b")
     out = []
-    missing = [c for c in orig.credits if c not in deriv.credits]
-    if orig.credits and not deriv.credits:
+    wires = [c for c in orig.credits if c != AGENCIES]
+    missing = [c for c in wires if c not in deriv.credits]
+    if wires and not [c for c in deriv.credits if c != AGENCIES]:
+        vague = AGENCIES in deriv.credits
         out.append(
             {
                 "type": "uncredited_reuse",
-                "detail": f"{oname} carries the {', '.join(orig.credits)} credit; {dname} reuses its text "
-                "without any credit",
+                "detail": f"{oname} carries the {', '.join(wires)} credit; {dname} reuses its text "
+                + ("crediting only unnamed agencies" if vague else "without any credit"),
             }
         )
     elif missing:
@@ -368,7 +371,7 @@ def findings(a: Document, b: Document, rel: Relation, direction: Direction) -> l
                 "detail": f"{dname} names {', '.join(deriv.republished_from)} as the first publisher",
             }
         )
-    shared = [c for c in orig.credits if c in deriv.credits]
+    shared = [c for c in wires if c in deriv.credits]
     if shared:
         out.append(
             {
