@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from .align import MATCHABLE, Alignment, Link, link
 from .checks import Context, check_all, invents_items
-from .lexicon import DEMONYMS, STOPWORDS
+from .lexicon import STOPWORDS
 from .model import Document, Flag, SentenceResult
 from .support import features, support_probabilities, support_threshold
-from .text import WORD, squash, stem
+from .text import WORD, content_stem, squash
 
 LINK_MIN = 0.44  # blended similarity below which no source sentence supports a derived one: "added"
 # The support probability from which a linked sentence is a paraphrase comes with the shipped model
@@ -147,31 +147,12 @@ def decisive(flag: Flag) -> bool:
     return (flag.type in HARD_FLAGS and flag.strong) or invents_items(flag)
 
 
-_DEMONYM_STEMS = [
-    (tuple(stem(w) for w in d.split()), tuple(stem(w) for w in p.split())) for d, p in DEMONYMS.items()
-]
-
-
-def known_vocabulary(a: Document) -> set[str]:
-    """The source's content stems, with the demonym of each place it names and the place of each demonym
-    it uses: "Chinese" adds nothing to a story about China, nor "China" to one about Chinese officials."""
-
-    def build() -> set[str]:
-        vocab = {t for toks in a.tokens for t in toks}
-        extra: set[str] = set()
-        for demonym, place in _DEMONYM_STEMS:
-            if all(t in vocab for t in place):
-                extra.update(demonym)
-            if all(t in vocab for t in demonym):
-                extra.update(place)
-        return vocab | extra
-
-    return a.memo("known_vocabulary", build)
-
-
 def _novel_runs(a: Document, b: Document, j: int) -> list[tuple[int, int]]:
-    """Runs of adjacent words the source never uses (stopwords may sit inside a run), longest first."""
-    doc = known_vocabulary(a)
+    """Runs of adjacent words the source never uses (stopwords may sit inside a run), longest first.
+
+    Words are compared as the source's tokens were made (``content_stem``): a demonym is its place, so
+    "Chinese" adds nothing to a story about China."""
+    doc = a.memo("vocabulary", lambda: {t for toks in a.tokens for t in toks})
     sent = b.sentences[j]
     runs: list[list[int]] = []
     last_novel = False
@@ -179,7 +160,7 @@ def _novel_runs(a: Document, b: Document, j: int) -> list[tuple[int, int]]:
         w = m.group(0).lower()
         if w in STOPWORDS or len(w) < 2:
             continue
-        novel = stem(w) not in doc
+        novel = content_stem(w) not in doc
         if novel and last_novel and runs:
             runs[-1][1] = sent.start + m.end()
         elif novel:

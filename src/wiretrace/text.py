@@ -29,6 +29,12 @@ def words(text: str, offset: int = 0) -> list[tuple[int, int, str]]:
 _CONTENT: dict[str, str] = {}  # lower-cased word -> its content stem, or "" for a function word
 
 
+def content_stem(w: str) -> str:
+    """The content stem of one lower-cased word ("" for a function word), demonyms as their place."""
+    cached = _CONTENT.get(w)
+    return cached if cached is not None else _content_stem(w)
+
+
 def _content_stem(w: str) -> str:
     function_word = w in STOPWORDS or (len(w) == 1 and not w.isdigit())
     out = "" if function_word else stem(_PLACE_OF.get(w, w))
