@@ -146,13 +146,8 @@ def looks_like_title(line: str) -> bool:
     )
 
 
-_URL = re.compile(r"^(?:<?https?://|www\.)\S+>?$", re.IGNORECASE)
-
-
 def classify_line(line: str, title: str | None) -> tuple[str, str | None]:
     """Return (kind, reason) for a whole line."""
-    if _URL.match(line):
-        return "boilerplate", "link"
     words = len(line.split())
     lower = line.lower()
     reason = furniture(line, lower, words)

@@ -77,6 +77,7 @@ PROMPT_HINTS = (
     "leave a", "comment", "rights reserved", "newsletter", "inbox", "signing up", "subscription",
     "javascript", "commission", "affiliate", "reach", "contact",
 )  # fmt: skip
+URL = re.compile(r"^(?:<?https?://|www\.)\S+>?$", re.IGNORECASE)
 # A line that is only an e-mail address, a handle or a social-media address.
 CONTACT = re.compile(
     r"^(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w{2,30}|(?:twitter|x|facebook|instagram)\.com/\S+)$"
@@ -131,7 +132,7 @@ def is_timestamp(line: str) -> bool:
 def furniture(line: str, lower: str, words: int) -> str | None:
     """The reason a line is page furniture of the kinds that come before credits (link, ad slot, related
     link, navigation, timestamp, prompt), or None. ``lower``: the line lower-cased; ``words``: its length."""
-    if CONTACT.match(line.strip()):
+    if URL.match(line) or CONTACT.match(line.strip()):
         return "link"
     if AD.match(line):
         return "ad slot"
