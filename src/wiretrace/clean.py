@@ -65,7 +65,7 @@ _SYNDICATION_NOTICE = (
     r"|read the (?:full|original) (?:story|article) (?:at|on)) (?P<outlet>.+)"
 )
 _OUTLET_END = re.compile(r"\s+(?:under|with|on|at|in|and)\s+|[.,;:()|]")
-# "(With inputs from agencies)", "- Wire services": a credit that names no wire, kept as ``AGENCIES``.
+# "(With inputs from agencies)", "With agency inputs": a credit that names no wire, kept as ``AGENCIES``.
 AGENCIES = "agencies"
 _UNNAMED_WIRES = re.compile(
     r"\b(?:news |wire |press )?(?:agencies|agency|wire services|wires)\b", re.IGNORECASE
@@ -220,6 +220,11 @@ def clean(text: str, title: str | None = None) -> tuple[list[Block], list[str]]:
         if suffix:
             blocks.append(suffix)
     return blocks, list(dict.fromkeys(credits))
+
+
+def named_wires(credits: tuple[str, ...] | list[str]) -> list[str]:
+    """The credits that name a wire (``AGENCIES`` names none)."""
+    return [c for c in credits if c != AGENCIES]
 
 
 def republished_from(text: str, blocks: list[Block]) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
-from .clean import AGENCIES
+from .clean import AGENCIES, named_wires
 from .diff import DERIVED_LABELS
 from .model import Direction, Document, Relation, SentenceResult
 
@@ -273,7 +273,7 @@ def decide_direction(
         evidence.append(
             f"{earlier} was published first ({min(pa, pb).isoformat()} vs {max(pa, pb).isoformat()})"
         )
-    ca, cb = set(a.credits) - {AGENCIES}, set(b.credits) - {AGENCIES}  # named wires only
+    ca, cb = set(named_wires(a.credits)), set(named_wires(b.credits))
     if ca > cb:  # a carries every credit b carries, and more: b dropped some (a wire it also names stays)
         score += 2.0
         evidence.append(_credit_evidence("a", ca - cb, "b", cb))
@@ -346,9 +346,9 @@ def findings(a: Document, b: Document, rel: Relation, direction: Direction) -> l
         return []
     orig, deriv, oname, dname = (b, a, "b", "a") if direction.original == "b" else (a, b, "a", "b")
     out = []
-    wires = [c for c in orig.credits if c != AGENCIES]
+    wires = named_wires(orig.credits)
     missing = [c for c in wires if c not in deriv.credits]
-    if wires and not [c for c in deriv.credits if c != AGENCIES]:
+    if wires and not named_wires(deriv.credits):
         vague = AGENCIES in deriv.credits
         out.append(
             {
