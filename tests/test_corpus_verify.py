@@ -23,7 +23,16 @@ from wiretrace.corpus.fingerprint import (
     sentence_vectors,
 )
 from wiretrace.corpus.stories import build_stories
-from wiretrace.corpus.verify import Item, Verifier, containment, relate, sketch_relate, sketch_repeated
+from wiretrace.corpus.verify import (
+    Item,
+    Verifier,
+    _shared,
+    containment,
+    relate,
+    shared_counts,
+    sketch_relate,
+    sketch_repeated,
+)
 from wiretrace.embed import embed
 from wiretrace.model import Article
 from wiretrace.prepare import prepare
@@ -180,6 +189,16 @@ class _SiteStore:
 
     def site_boilerplate(self, site, min_articles, min_share):
         return self.repeated
+
+
+def test_stems_shared_with_many_partners_are_counted_as_pair_by_pair(sketches):
+    """relate_pairs counts a new article's shared stems with all its partners at once."""
+    empty = np.zeros(0, np.int64)
+    for sx in sketches:
+        many = [sy.stems for sy in sketches] + [empty]
+        assert shared_counts(sx.stems, many).tolist() == [_shared(sx.stems, m) for m in many]
+    assert shared_counts(empty, [s.stems for s in sketches]).tolist() == [0] * len(sketches)
+    assert shared_counts(sketches[0].stems, []).tolist() == []
 
 
 def test_a_sketch_is_not_used_when_site_boilerplate_changes_the_story_sentences():
