@@ -393,7 +393,7 @@ class Corpus:
                         for r in local.relate_pairs(page[i : i + POOL_CHUNK])
                     ]
                 with self.store.transaction():
-                    self.store.save_results(results)
+                    self.store.save_results(results, (page[0], page[-1]))
                     report.edges += sum(result is not None for _, _, result in results)
                 done += len(page)
                 report.verified += len(page)
