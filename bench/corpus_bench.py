@@ -278,6 +278,26 @@ def false_positive_kind(pair: frozenset[str], derived: dict, gold: dict) -> str:
     return "other"
 
 
+def judgement(records: list[dict], derived: dict[frozenset[str], str]) -> dict[frozenset[str], str]:
+    """Each true pair's human judgement of its derived text: ``faithful`` (FRANK: no sentence with a
+    factual error; SummEdits: labelled consistent), ``unfaithful``, or ``not judged`` (FRANK's reference
+    summaries and summaries nobody annotated)."""
+    root = ds.data_root()
+    frank = {(h[:12], model): fact for (h, model), fact in ds.frank_factuality(root).items()}
+    summedits = {x.sentence: x.supported for x in ds.summedits(root)}
+    texts = {r["id"]: r["text"] for r in records}
+    out = {}
+    for pair, src in derived.items():
+        dst = next(iter(pair - {src}))
+        if src.startswith("frank-"):
+            fact = frank.get((src.removeprefix("frank-"), dst.removeprefix(f"{src}-")))
+            ok = None if fact is None else fact == 1.0
+        else:
+            ok = summedits.get(texts[dst])
+        out[pair] = "not judged" if ok is None else ("faithful" if ok else "unfaithful")
+    return out
+
+
 def run_quality(args: argparse.Namespace) -> list[str]:
     from wiretrace import Corpus
 
@@ -329,6 +349,11 @@ def run_quality(args: argparse.Namespace) -> list[str]:
         for p, e in story_edges.items()
         if e["relation"] == "same_event" and p <= set(ecb_ids) and len({gold[i] for i in p}) == 1
     )
+    judged = judgement(records, derived)
+    by_judgement = {
+        k: (sum(p in found_story for p in truth if judged[p] == k), sum(judged[p] == k for p in truth))
+        for k in ("faithful", "unfaithful", "not judged")
+    }
     kinds: dict[str, int] = defaultdict(int)
     for p in found_story - truth:
         kinds[false_positive_kind(p, derived, gold)] += 1
@@ -361,6 +386,10 @@ def run_quality(args: argparse.Namespace) -> list[str]:
         f"- candidate pairs: {report.candidates} ({report.candidates / n:.2f} per article); candidate "
         f"recall of true derived pairs {len(cand_truth) / len(truth):.3f} ({len(cand_truth)} of "
         f"{len(truth)})",
+        "- story-edge recall by the human judgement of the derived text (FRANK's factuality annotation, "
+        "SummEdits' consistency label): "
+        + ", ".join(f"{k} {hit / max(1, n):.3f} ({hit} of {n})" for k, (hit, n) in by_judgement.items())
+        + " (unfaithful: the annotators found a statement the source does not support)",
         f"- the engine alone (``relate_documents`` on each true pair) calls {ceiling} of {len(truth)} "
         f"copy/rewrite: recall can be at most {ceiling / len(truth):.3f}",
         "- false copy/rewrite story edges by kind: "

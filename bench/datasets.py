@@ -278,6 +278,13 @@ def _frank_selection(root: Path, split: str) -> tuple[list[tuple[dict, dict, boo
     return kept, counts
 
 
+def frank_factuality(root: Path | None = None) -> dict[tuple[str, str], float]:
+    """FRANK's human ``Factuality`` of each annotated summary (share of its sentences without a factual
+    error), by (article hash, model name)."""
+    with (data_root(root) / "frank" / "human_annotations.json").open(encoding="utf-8") as fh:
+        return {(a["hash"], a["model_name"]): float(a["Factuality"]) for a in json.load(fh)}
+
+
 def frank_summary_counts(split: str = "validation", root: Path | None = None) -> dict[str, int]:
     """How many FRANK summaries were kept (all supported / all unsupported) and skipped, for reporting."""
     return _frank_selection(data_root(root), split)[1]
