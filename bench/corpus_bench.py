@@ -644,7 +644,24 @@ def index_child(source: Path, db: Path, workers: int | None) -> dict:
 
 
 REPEATS, REPEAT_UP_TO = 3, 20_000
-_MEASURED: dict[tuple[int, float], tuple[str, float, int]] = {}  # (size, pool) -> table row, seconds, RSS
+
+
+def speed_probe() -> float:
+    """Seconds a fixed piece of pure-Python work takes now (median of nine): the speed of this shared
+    machine, which drifts by a third from minute to minute, taken before and after each timed run so that
+    runs made minutes apart can be compared."""
+    import statistics
+
+    def once() -> float:
+        t = time.perf_counter()
+        sum(i * i for i in range(2_000_000))
+        return time.perf_counter() - t
+
+    return statistics.median(once() for _ in range(9))
+
+
+# (size, pool) -> table row, seconds, speed probe, RSS
+_MEASURED: dict[tuple[int, float], tuple[str, float, float, int]] = {}
 
 
 def run_throughput(sizes: list[int], workers: int | None, scale_pool: bool = False) -> list[str]:
@@ -664,15 +681,17 @@ def run_throughput(sizes: list[int], workers: int | None, scale_pool: bool = Fal
         "| articles | sentence reuse | seconds (up to 20k: median of 3, range) | articles/s "
         "| ingest articles/s | verify pairs/s "
         "| candidates/article | disk bytes/article | indexer peak RSS MB (ingest / verify / stories) "
-        "| RSS growth bytes/article | worker peak RSS MB | planted recall | search ms (median / p95) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| RSS growth bytes/article | worker peak RSS MB | planted recall | search ms (median / p95) "
+        "| speed probe ms |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     times: dict[int, float] = {}
+    probes: dict[int, float] = {}  # seconds of ``speed_probe`` around the run kept
     resident: dict[int, int] = {}  # KB resident at the end of ingest
     for n in sizes:
         pool = n / max(sizes) if scale_pool else 1.0
         if (n, pool) in _MEASURED:  # the same corpus was measured in this run already (full pool)
-            row, times[n], resident[n] = _MEASURED[n, pool]
+            row, times[n], probes[n], resident[n] = _MEASURED[n, pool]
             lines.append(row.replace(f"| {n:,} |", f"| {n:,} (the run above) |", 1))
             continue
         records, truth = synthetic_corpus(n, pool=pool)
@@ -690,13 +709,16 @@ def run_throughput(sizes: list[int], workers: int | None, scale_pool: bool = Fal
             for _ in range(REPEATS if n <= REPEAT_UP_TO else 1):
                 for f in Path(tmp).glob("syn.wt*"):
                     f.unlink()
+                before = speed_probe()
                 done = subprocess.run(cmd, check=True, capture_output=True, text=True)
                 runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+                runs[-1]["probe"] = (before + speed_probe()) / 2
             runs.sort(key=lambda r: r["seconds"])
             child = runs[len(runs) // 2]
             secs = child["seconds"]
             spread = f" ({runs[0]['seconds']:.1f}-{runs[-1]['seconds']:.1f})" if len(runs) > 1 else ""
             times[n] = secs
+            probes[n] = child["probe"]
             resident[n] = child["rss_ingested_kb"]
             corpus = Corpus(db, workers=workers)
             store = corpus.store
@@ -734,16 +756,17 @@ def run_throughput(sizes: list[int], workers: int | None, scale_pool: bool = Fal
             f"| {child['verified'] / max(child['verify'], 1e-9):.0f} | {child['candidates'] / n:.2f} "
             f"| {disk / n:.0f} | {phase_peaks or round(child['rss_peak_kb'] / 1024)} | {growth:.0f} "
             f"| {child['workers_peak_kb'] / 1024:.0f} | {recall:.3f} (rewrites {rew_recall:.3f}) "
-            f"| {statistics.median(lat):.0f} / {p95:.0f} |"
+            f"| {statistics.median(lat):.0f} / {p95:.0f} | {child['probe'] * 1000:.0f} |"
         )
         print(lines[-1], file=sys.stderr, flush=True)
-        _MEASURED[n, pool] = (lines[-1], secs, resident[n])
+        _MEASURED[n, pool] = (lines[-1], secs, probes[n], resident[n])
     if len(times) >= 2:
         small, big = min(times), max(times)
         lines += [
             "",
             f"time({big:,}) / time({small:,}) = {times[big] / times[small]:.1f} "
-            f"(size ratio {big / small:.0f})",
+            f"(size ratio {big / small:.0f}); each time divided by the speed probe taken around its run: "
+            f"{times[big] / probes[big] / (times[small] / probes[small]):.1f}",
             "",
             f"RAM per indexed article, (resident set after indexing {big:,} - after {small:,}) / "
             f"{big - small:,}: {(resident[big] - resident[small]) * 1024 / (big - small):.0f} bytes "
@@ -761,7 +784,10 @@ def run_throughput(sizes: list[int], workers: int | None, scale_pool: bool = Fal
         "(imports, caches, one batch's working memory) left out; worker peak RSS is "
         "the largest analysis/verification worker process (each loads the embedding model). Search latency "
         "is `Corpus.search` on the finished index after one warm-up query, 39 probes (base articles, each "
-        "with planted copies or rewrites), full claim-level comparison of every hit included.",
+        "with planted copies or rewrites), full claim-level comparison of every hit included. The speed "
+        "probe is a fixed piece of pure-Python work timed just before and just after the run (mean of the "
+        "two): this machine's speed drifts by a third within minutes, so a 20-second and a 4-minute run "
+        "can meet different machines; dividing by the probe compares them at one speed.",
     ]
     return lines
 
