@@ -29,10 +29,8 @@ from wiretrace.corpus.stories import build_stories
 from wiretrace.corpus.verify import (
     Item,
     Verifier,
-    _shared,
     containment,
     relate,
-    shared_counts,
     sketch_relate,
     sketch_repeated,
 )
@@ -192,16 +190,6 @@ class _SiteStore:
 
     def site_boilerplate(self, site, min_articles, min_share):
         return self.repeated
-
-
-def test_stems_shared_with_many_partners_are_counted_as_pair_by_pair(sketches):
-    """relate_pairs counts a new article's shared stems with all its partners at once."""
-    empty = np.zeros(0, np.int64)
-    for sx in sketches:
-        many = [sy.stems for sy in sketches] + [empty]
-        assert shared_counts(sx.stems, many).tolist() == [_shared(sx.stems, m) for m in many]
-    assert shared_counts(empty, [s.stems for s in sketches]).tolist() == [0] * len(sketches)
-    assert shared_counts(sketches[0].stems, []).tolist() == []
 
 
 def _pid_of(pairs: list[tuple[int, int]]) -> list[tuple[int, int, int]]:

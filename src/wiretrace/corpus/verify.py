@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from typing import NamedTuple
@@ -302,28 +302,13 @@ def same_event_result(a: dict, b: dict, vocab: float, shared: list[str]) -> dict
     }
 
 
-def shared_counts(one: np.ndarray, many: Sequence[np.ndarray]) -> np.ndarray:
-    """``_shared(one, m)`` for every array ``m`` of ``many`` (sorted, distinct values each), in a few numpy
-    calls for all of them: the per-call overhead, not the counting, is what a pair's cheap test costs."""
-    lens = np.fromiter(map(len, many), np.int64, len(many))
-    if not lens.sum():
-        return np.zeros(len(many), np.int64)
-    hits = np.r_[0, np.cumsum(_in_sorted(np.concatenate(many), one))]
-    ends = np.cumsum(lens)
-    return hits[ends] - hits[ends - lens]
-
-
-def sketch_relate(
-    x: tuple[dict, Sketch], y: tuple[dict, Sketch], shared_stems: int | None = None
-) -> tuple[bool, dict | None]:
+def sketch_relate(x: tuple[dict, Sketch], y: tuple[dict, Sketch]) -> tuple[bool, dict | None]:
     """``Verifier.relate`` of two (article row, sketch), when the sketches settle it: (True, None) for a
     dropped pair, (True, the same_event result) when no alignment is needed; (False, None) when the
-    alignment must run. ``shared_stems``: how many stems the two share, when already counted."""
+    alignment must run."""
     (rx, sx), (ry, sy) = x, y
     small = min(len(sx.stems), len(sy.stems))
-    if shared_stems is None:
-        shared_stems = _shared(sx.stems, sy.stems)
-    vocab = shared_stems / small if small else 0.0
+    vocab = _shared(sx.stems, sy.stems) / small if small else 0.0
     if vocab < UNRELATED_BELOW:
         return True, None
     if may_derive(sx.body, sy.body, vocab, lambda: sketch_repeated(sx, sy)):
@@ -449,17 +434,11 @@ class Verifier:
     def relate_pairs(self, pairs: list[tuple[int, int]]) -> list[tuple[int, int, dict | None]]:
         """Many pairs: most are settled from their sketches; the others' articles are loaded in one read."""
         self.load_sketches([n for pair in pairs for n in pair])
-        sketches = self.sketches
-        by_newer: dict[int, list[int]] = {}  # the stems of a newer article's partners counted in one go
-        for lo, hi in pairs:
-            if sketches.get(lo) is not None and sketches.get(hi) is not None:
-                by_newer.setdefault(hi, []).append(lo)
         settled: dict[tuple[int, int], dict | None] = {}
-        for hi, los in by_newer.items():
-            y = sketches[hi]
-            counts = shared_counts(y[1].stems, [sketches[lo][1].stems for lo in los])
-            for lo, shared in zip(los, counts.tolist(), strict=True):
-                done, result = sketch_relate(sketches[lo], y, shared)
+        for lo, hi in pairs:
+            x, y = self.sketches.get(lo), self.sketches.get(hi)
+            if x is not None and y is not None:
+                done, result = sketch_relate(x, y)
                 if done:
                     settled[lo, hi] = result
         self.load([n for pair in pairs if pair not in settled for n in pair], text=False)
