@@ -4,10 +4,8 @@ shortcuts; the claim-level diff is computed on demand; stories choose between co
 from __future__ import annotations
 
 import json
-import os
 import struct
-from collections import Counter, defaultdict
-from concurrent.futures import ProcessPoolExecutor
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -15,7 +13,6 @@ import pytest
 import wiretrace
 from conftest import DATA
 from wiretrace.compare import relate_documents
-from wiretrace.corpus.corpus import Shards
 from wiretrace.corpus.fingerprint import (
     analyse_batch,
     decode_record,
@@ -190,26 +187,6 @@ class _SiteStore:
 
     def site_boilerplate(self, site, min_articles, min_share):
         return self.repeated
-
-
-def _pid_of(pairs: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
-    return [(lo, hi, os.getpid()) for lo, hi in pairs]
-
-
-def test_each_older_article_goes_to_one_verification_worker():
-    """Sharded workers: an older article is read and cached by one worker only, and no pair is lost."""
-    pairs = [(lo, hi) for hi in range(40) for lo in range(hi)]
-    shards = Shards([ProcessPoolExecutor(1) for _ in range(2)])
-    try:
-        done = [r for f in shards.start(_pid_of, pairs) for r in f.result()]
-    finally:
-        shards.shutdown()
-    assert sorted((lo, hi) for lo, hi, _ in done) == sorted(pairs)
-    workers = defaultdict(set)
-    for lo, _, pid in done:
-        workers[lo].add(pid)
-    assert all(len(pids) == 1 for pids in workers.values())
-    assert len({pid for pids in workers.values() for pid in pids}) == 2
 
 
 def test_verification_in_worker_processes_gives_what_one_process_gives(tmp_path, monkeypatch):

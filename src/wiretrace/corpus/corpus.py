@@ -28,7 +28,7 @@ import os
 import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
 from multiprocessing import get_context
@@ -113,28 +113,6 @@ def _context():
 Pending = tuple[Article, str, str, dict, str | None]
 
 
-class Shards:
-    """Verification workers, one process pool each, and each given the pairs whose older article falls to
-    it (``lo`` modulo the number of workers): an older article is then read, decoded and cached by one
-    worker, not by all of them (a new article's pairs are contiguous and cheap to cache either way).
-    Synthetic 100k corpus: a third fewer sketch decodes than with one shared pool."""
-
-    def __init__(self, pools: list[ProcessPoolExecutor]) -> None:
-        self.pools = pools
-
-    def start(self, fn, pairs: list[tuple[int, int]]) -> list[Future]:
-        """Submit ``fn`` over ``pairs`` in chunks of ``POOL_CHUNK``, each chunk to its shard's worker."""
-        n, futures = len(self.pools), []
-        for k, pool in enumerate(self.pools):
-            mine = [p for p in pairs if p[0] % n == k]
-            futures += [pool.submit(fn, mine[i : i + POOL_CHUNK]) for i in range(0, len(mine), POOL_CHUNK)]
-        return futures
-
-    def shutdown(self) -> None:
-        for pool in self.pools:
-            pool.shutdown(cancel_futures=True)
-
-
 class Corpus:
     """An on-disk, incremental corpus index (one SQLite file)."""
 
@@ -162,9 +140,9 @@ class Corpus:
                 "adding to it needs a new index: run `wiretrace index` into a new file",
             )
 
-    def _pool(self, initializer, initargs=(), workers: int | None = None) -> ProcessPoolExecutor:
+    def _pool(self, initializer, initargs=()) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            workers or self.workers, mp_context=_context(), initializer=initializer, initargs=initargs
+            self.workers, mp_context=_context(), initializer=initializer, initargs=initargs
         )
 
     # --- index -----------------------------------------------------------------------------------
@@ -381,7 +359,7 @@ class Corpus:
             while nxt or inflight:
                 # Two pages out at once: the workers start the next while this process saves the last.
                 while nxt and len(inflight) < (INFLIGHT if pool else 1):
-                    inflight.append((nxt, pool.start(relate_chunk, nxt) if pool else []))
+                    inflight.append((nxt, self._start(pool, relate_chunk, nxt) if pool else []))
                     nxt = self.store.pending_after(nxt[-1], VERIFY_BATCH)
                 page, running = inflight.popleft()
                 if pool:
@@ -393,7 +371,7 @@ class Corpus:
                         for r in local.relate_pairs(page[i : i + POOL_CHUNK])
                     ]
                 with self.store.transaction():
-                    self.store.save_results(results, (page[0], page[-1]))
+                    self.store.save_results(results)
                     report.edges += sum(result is not None for _, _, result in results)
                 done += len(page)
                 report.verified += len(page)
@@ -401,7 +379,7 @@ class Corpus:
                     progress("verify", done, total)
         finally:
             if pool:
-                pool.shutdown()
+                pool.shutdown(cancel_futures=True)
         return done
 
     def _flush_lines(self) -> bool:
@@ -439,14 +417,18 @@ class Corpus:
         n_docs = self.store.count() if n_docs is None else n_docs
         return Verifier(self.store, n_docs, SITE_MIN_ARTICLES, SITE_MIN_SHARE)
 
-    def _verifiers(self, enough_work: bool) -> tuple[Shards | None, Verifier | None]:
+    def _verifiers(self, enough_work: bool) -> tuple[ProcessPoolExecutor | None, Verifier | None]:
         """Worker processes that each hold a verifier, when there are several and enough work for them;
         else one verifier in this process (``_verifier`` brings the site-line counts up to date)."""
         if self.workers > 1 and enough_work:
             self.count_site_lines(wait=False)
             args = (str(self.store.path), self.store.count(), SITE_MIN_ARTICLES, SITE_MIN_SHARE)
-            return Shards([self._pool(init_worker, args, 1) for _ in range(self.workers)]), None
+            return self._pool(init_worker, args), None
         return None, self._verifier()
+
+    @staticmethod
+    def _start(pool: ProcessPoolExecutor, fn, pairs: list[tuple[int, int]]) -> list:
+        return [pool.submit(fn, pairs[i : i + POOL_CHUNK]) for i in range(0, len(pairs), POOL_CHUNK)]
 
     def compute_diffs(
         self, progress: Callable[[str, int, int | None], None] | None = None, rebuild: bool = True
@@ -464,7 +446,7 @@ class Corpus:
                 if not page:
                     break
                 if pool:
-                    results = [r for f in pool.start(diff_chunk, page) for r in f.result()]
+                    results = [r for f in self._start(pool, diff_chunk, page) for r in f.result()]
                 else:
                     results = [(lo, hi, diff_stored(local, lo, hi)) for lo, hi in page]
                 with self.store.transaction():
@@ -478,7 +460,7 @@ class Corpus:
                     progress("diff", done, total)
         finally:
             if pool:
-                pool.shutdown()
+                pool.shutdown(cancel_futures=True)
         if rebuild and changed:
             self.rebuild_stories()
         return done

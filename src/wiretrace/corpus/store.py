@@ -366,13 +366,12 @@ class Store:
             (after[1], after[0], limit),
         ).fetchall()
 
-    def save_results(
-        self, results: list[tuple[int, int, dict | None]], span: tuple[tuple[int, int], tuple[int, int]]
-    ) -> None:
-        """Store a page of verified pairs (relation, shares, direction, credit, evidence) and drop the rest
-        of the page: most candidate pairs turn out unrelated. ``span``: the page's first and last (lo, hi),
-        a run of consecutive pending pairs (``pending_after``), so what is still pending in it after the
-        updates is exactly the dropped pairs, deleted in one statement."""
+    def save_results(self, results: list[tuple[int, int, dict | None]]) -> None:
+        """Store verified pairs (relation, shares, direction, credit, evidence) and drop unrelated ones (most
+        candidate pairs turn out unrelated)."""
+        self.db.executemany(
+            "DELETE FROM pairs WHERE lo = ? AND hi = ?", [(lo, hi) for lo, hi, r in results if r is None]
+        )
         self.db.executemany(
             "UPDATE pairs SET status='done', src=?, dst=?, relation=?, score=?, b_from_a=?, a_from_b=?,"
             " direction=?, confidence=?, credited=?, evidence=? WHERE lo = ? AND hi = ?",
@@ -394,11 +393,6 @@ class Store:
                 for lo, hi, r in results
                 if r is not None
             ],
-        )
-        (lo0, hi0), (lo1, hi1) = span
-        self.db.execute(
-            "DELETE FROM pairs WHERE (hi, lo) >= (?, ?) AND (hi, lo) <= (?, ?) AND status = 'pending'",
-            (hi0, lo0, hi1, lo1),
         )
 
     def save_diff(self, lo: int, hi: int, diff: dict) -> None:
