@@ -787,7 +787,8 @@ def run_throughput(sizes: list[int], workers: int | None, scale_pool: bool = Fal
         "with planted copies or rewrites), full claim-level comparison of every hit included. The speed "
         "probe is a fixed piece of pure-Python work timed just before and just after the run (mean of the "
         "two): this machine's speed drifts by a third within minutes, so a 20-second and a 4-minute run "
-        "can meet different machines; dividing by the probe compares them at one speed.",
+        "can meet different machines. The probe sees only single-threaded Python slowing down (it missed a "
+        "run whose ingest was a seventh slower), so the ratio divided by it is a hint, not a correction.",
     ]
     return lines
 
