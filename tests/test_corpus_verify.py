@@ -13,6 +13,7 @@ import pytest
 import wiretrace
 from conftest import DATA
 from wiretrace.compare import relate_documents
+from wiretrace.corpus import semantic
 from wiretrace.corpus.fingerprint import (
     analyse_batch,
     decode_record,
@@ -338,6 +339,52 @@ def test_a_text_two_independent_sources_explain_equally_gets_no_source():
     # from is not known, so no derivation edge is claimed.
     edges = [edge(0, 1, 0.9, cosine=0.4), edge(2, 1, 0.89, cosine=0.4)]
     assert build_stories(edges, info("a", "d", "b")) == []
+
+
+def test_a_summary_is_closer_in_meaning_to_the_report_it_summarises():
+    """MiniLM (the contextual evidence for competing sources) on real text: a one-sentence summary of one
+    of two reports of the EU's TikTok ban is closer to that report than to the other."""
+    data = json.loads((DATA / "summedits_tiktok.json").read_text(encoding="utf-8"))
+    a, b, summary = semantic.model().embed(
+        [data["report_a"]["text"], data["report_b"]["text"], data["summary_of_b"]]
+    )
+    assert summary @ b > summary @ a + 0.02
+    assert abs(float(b @ b) - 1.0) < 1e-4  # unit vectors: the products are cosines
+
+
+def test_sources_that_tie_on_words_are_told_apart_by_meaning():
+    # Both sources explain d within AMBIGUOUS: no edge on lexical support alone; the contextual cosine,
+    # asked only for the competing pairs, picks the source d is about.
+    edges = [edge(0, 1, 0.9, cosine=0.4), edge(2, 1, 0.89, cosine=0.4), edge(3, 4, 0.9, cosine=0.4)]
+    asked = []
+
+    def similarity(pairs):
+        pairs = list(pairs)
+        asked.extend(pairs)
+        return {p: {0: 0.55, 2: 0.75}[p[0]] for p in pairs}
+
+    (story,) = build_stories(edges[:2], info("a", "d", "b"), similarity)
+    assert [(e["from"], e["to"]) for e in story["edges"]] == [("b", "d")]
+    assert sorted(asked) == [(0, 1), (2, 1)]
+    stories_ = build_stories(edges, info("a", "d", "b", "x", "y"), similarity)
+    assert {(e["from"], e["to"]) for s in stories_ for e in s["edges"]} == {("b", "d"), ("x", "y")}
+    assert (3, 4) not in asked  # one source: nothing to weigh
+
+
+def test_contextual_vectors_are_computed_once_and_kept(tmp_path, monkeypatch):
+    corpus = wiretrace.Corpus(tmp_path / "sem.wt", workers=1)
+    corpus.add([CORPUS])
+    corpus.rebuild_stories()  # the stories as they stand once the diffs computed during add are in
+    kept = corpus.store.count("semantic")
+    assert kept > 0  # the real test corpus has derived texts with competing sources
+    embedded = []
+    real = semantic.MiniLM.embed
+    monkeypatch.setattr(
+        semantic.MiniLM, "embed", lambda self, texts: embedded.extend(texts) or real(self, texts)
+    )
+    before = corpus.stories()
+    corpus.rebuild_stories()
+    assert embedded == [] and corpus.stories() == before and corpus.store.count("semantic") == kept
 
 
 def test_copies_of_one_source_are_not_a_tie():

@@ -42,8 +42,9 @@ from ..model import Article
 from . import candidates as cand
 from .fingerprint import Analysis, analyse_batch, decode_record, story_dim, text_hash, text_lines
 from .readers import iter_records
+from .semantic import decode, encode, model, similarity
 from .store import SCHEMA_VERSION, Store
-from .stories import BRIEF_GATE, build_stories, iter_stories, site_summary
+from .stories import BRIEF_GATE, Similarity, build_stories, iter_stories, site_summary
 from .verify import (
     DERIVATION,
     Item,
@@ -479,7 +480,12 @@ class Corpus:
             db.execute("DELETE FROM stories")
             db.execute("DELETE FROM story_members")
             stories = iter_stories(
-                derivation, same, dates, lambda ns: store.articles(ns, fields=fields), store.same_event_edges
+                derivation,
+                same,
+                dates,
+                lambda ns: store.articles(ns, fields=fields),
+                store.same_event_edges,
+                self._similarity(),
             )
             for s in stories:
                 db.execute(
@@ -496,7 +502,25 @@ class Corpus:
     def _compute_stories(self) -> list[dict]:
         edges = self.store.edges()
         nodes = {e["src"] for e in edges} | {e["dst"] for e in edges}
-        return build_stories(edges, self.store.articles(nodes))
+        return build_stories(edges, self.store.articles(nodes), self._similarity())
+
+    def _similarity(self) -> Similarity:
+        """Contextual similarity of stored articles (``semantic.similarity``), for competing sources; an
+        article's vector is computed once and kept in the ``semantic`` table."""
+        store = self.store
+
+        def vectors_of(numbers: list[int]) -> dict[int, np.ndarray]:
+            stored = store.semantic_vectors(numbers)
+            missing = [n for n in numbers if n not in stored]
+            if missing:
+                rows = store.articles(missing, with_text=True, fields=("n",))
+                vectors = model().embed([rows[n]["text"] for n in missing])
+                fresh = {n: encode(v) for n, v in zip(missing, vectors, strict=True)}
+                store.save_semantic_vectors(fresh)
+                stored.update(fresh)
+            return {n: decode(blob) for n, blob in stored.items()}
+
+        return similarity(vectors_of)
 
     # --- read ------------------------------------------------------------------------------------
 

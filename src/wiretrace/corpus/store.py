@@ -51,6 +51,8 @@ CREATE TABLE IF NOT EXISTS terms(term INTEGER PRIMARY KEY,  -- hash of a stem or
 CREATE TABLE IF NOT EXISTS postings(term INTEGER NOT NULL, block INTEGER NOT NULL,
     articles BLOB NOT NULL,           -- int32 numbers of the block's articles indexed under the term
     PRIMARY KEY(term, block)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS semantic(article INTEGER PRIMARY KEY,
+    vector BLOB NOT NULL);           -- float16 MiniLM vector (corpus/semantic.py), once its sources competed
 CREATE TABLE IF NOT EXISTS vectors(article INTEGER PRIMARY KEY,
     story BLOB NOT NULL);             -- int8 unit vector of the story (fingerprint.story_vectors)
 CREATE TABLE IF NOT EXISTS sketches(article INTEGER PRIMARY KEY,
@@ -290,6 +292,15 @@ class Store:
             row[0]: (dict(zip(("n", "source", "published", "first_seen"), row[:4], strict=True)), row[4])
             for row in self.select_in(sql, sorted(set(numbers)))
         }
+
+    def semantic_vectors(self, numbers: Iterable[int]) -> dict[int, bytes]:
+        """The stored contextual vectors (``semantic``) of those of ``numbers`` that have one."""
+        return dict(
+            self.select_in("SELECT article, vector FROM semantic WHERE article IN ({marks})", numbers)
+        )
+
+    def save_semantic_vectors(self, vectors: dict[int, bytes]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO semantic VALUES (?, ?)", vectors.items())
 
     # --- site boilerplate ----------------------------------------------------------------------
 

@@ -15,7 +15,10 @@ topical neighbour that mentions the same words in passing).
 3. a derived text has one source: of the remaining sources of D only the best supported is kept, and
    none when another one is supported within ``AMBIGUOUS`` of it: when two independent texts explain D
    equally well, the evidence does not say which one it came from (a text reprinted several times is
-   one source: its copies derive from each other and step 2 has already left one of them).
+   one source: its copies derive from each other and step 2 has already left one of them). When
+   sources still compete here, their support also counts the contextual similarity of the two whole
+   texts (``semantic``: what the text is about, where a one-line summary that misstates its source
+   shares as many words with another report), given by the caller so that this module stays pure.
 
 A story is then a connected component over the kept derivation edges and the same_event edges (which
 join a story but are no derivation). Inside a story the derivation graph is made a DAG (strongest edges
@@ -27,9 +30,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 DERIVATION = ("copy", "rewrite")
+Similarity = Callable[[Iterable[tuple[int, int]]], dict[tuple[int, int], float]]
 BRIEF_GATE = 0.3
 # A sibling often explains D better than the long common source does (two summaries of one article pick
 # the same few facts), so the margin is wide; a text copied from a derived text (a chain) shares nearly all
@@ -37,6 +41,10 @@ BRIEF_GATE = 0.3
 UPSTREAM_MARGIN = 0.4
 # Support (explains + cosine, each 0..1) within which two independent sources of one text are a tie.
 AMBIGUOUS = 0.03
+# Weight of the contextual cosine (``semantic``) added to the support of sources that still compete:
+# chosen on a tuning corpus from FRANK's test split (0.5-3 all helped; 1 had the best F1), not on the
+# corpus the benchmark scores (bench/semantic_sources.py).
+SEMANTIC_WEIGHT = 1.0
 # same_event links chain: A reports what B reports, B shares names with C, ... and across a day of news
 # every report of a busy topic ends up in one component (a synthetic 100k corpus whose articles share whole
 # sentences made one "story" of 46,000). same_event pairs, strongest first, join two stories only while
@@ -96,9 +104,12 @@ def orient(e: dict, info: dict[int, dict]) -> dict:
     return e
 
 
-def select_sources(edges: list[dict]) -> tuple[list[dict], list[dict]]:
+def select_sources(edges: list[dict], similarity: Similarity | None = None) -> tuple[list[dict], list[dict]]:
     """Choose the derivation edges to keep per derived text (module docstring, steps 1-3); returns
-    (kept, dropped), each dropped edge with a ``dropped`` reason (and ``shared_upstream`` for step 2)."""
+    (kept, dropped), each dropped edge with a ``dropped`` reason (and ``shared_upstream`` for step 2).
+    ``similarity`` (``semantic.similarity``): the contextual cosine of (source, derived) pairs, asked
+    once for the sources that still compete after steps 1-2 and added to their support with weight
+    ``SEMANTIC_WEIGHT``."""
     kept, dropped = [], []
     live = []
     for e in edges:
@@ -111,6 +122,7 @@ def select_sources(edges: list[dict]) -> tuple[list[dict], list[dict]]:
         old = parents[e["dst"]].get(e["src"])
         if old is None or explains(e) > explains(old):
             parents[e["dst"]][e["src"]] = e
+    competing: dict[int, list[dict]] = {}
     for d in sorted(parents):
         par = parents[d]
         survivors = []
@@ -125,11 +137,20 @@ def select_sources(edges: list[dict]) -> tuple[list[dict], list[dict]]:
                 dropped.append({**e, "dropped": "shared upstream", "shared_upstream": min(upstream)})
             else:
                 survivors.append(e)
-        if not survivors:
-            continue
-        survivors.sort(key=lambda e: (-support(e), e["src"]))
+        if survivors:
+            competing[d] = survivors
+    contested = [
+        (e["src"], e["dst"]) for survivors in competing.values() if len(survivors) > 1 for e in survivors
+    ]
+    semantic = similarity(contested) if similarity and contested else {}
+
+    def rank(e: dict) -> float:
+        return support(e) + SEMANTIC_WEIGHT * semantic.get((e["src"], e["dst"]), 0.0)
+
+    for survivors in competing.values():
+        survivors.sort(key=lambda e: (-rank(e), e["src"]))
         best = survivors[0]
-        if len(survivors) > 1 and support(survivors[1]) > support(best) - AMBIGUOUS:
+        if len(survivors) > 1 and rank(survivors[1]) > rank(best) - AMBIGUOUS:
             dropped.extend({**e, "dropped": "ambiguous source"} for e in survivors)
             continue
         kept.append(best)
@@ -196,7 +217,9 @@ def _date(a: dict) -> str:
     return (a.get("published") or (a.get("first_seen") or "")[:10]) or "9999"
 
 
-def build_stories(edges: list[dict], info: dict[int, dict]) -> list[dict]:
+def build_stories(
+    edges: list[dict], info: dict[int, dict], similarity: Similarity | None = None
+) -> list[dict]:
     """All stories (size >= 2) from verified edges, biggest first; ``info`` maps article number -> its
     fields."""
     derivation = [e for e in edges if e["relation"] in DERIVATION]
@@ -208,7 +231,9 @@ def build_stories(edges: list[dict], info: dict[int, dict]) -> list[dict]:
 
     same.sort(key=lambda e: (-(e.get("score") or 0.0), min(e["src"], e["dst"]), max(e["src"], e["dst"])))
     stories = list(
-        iter_stories(derivation, [(e["src"], e["dst"]) for e in same], info, lambda ns: info, same_edges_of)
+        iter_stories(
+            derivation, [(e["src"], e["dst"]) for e in same], info, lambda ns: info, same_edges_of, similarity
+        )
     )
     stories.sort(key=lambda s: (-s["size"], s["id"]))
     return stories
@@ -220,13 +245,14 @@ def iter_stories(
     dates: dict[int, dict],
     info_of: Callable[[list[int]], dict[int, dict]],
     same_edges_of: Callable[[list[tuple[int, int]]], list[dict]],
+    similarity: Similarity | None = None,
 ) -> Iterator[dict]:
     """Stories one at a time, holding only the derivation edges and the same_event pairs (not their
     rows) in memory: ``dates`` gives the claimed and first-seen dates of the derivation edges' articles,
     ``info_of`` the fields of a story's members, ``same_edges_of`` the rows of a story's same_event
     pairs."""
     derivation = [orient(e, dates) for e in derivation]
-    kept, dropped = select_sources(derivation)
+    kept, dropped = select_sources(derivation, similarity)
     nodes = {e["src"] for e in kept} | {e["dst"] for e in kept} | {n for p in same_pairs for n in p}
     members = pair_components(nodes, [(e["src"], e["dst"]) for e in kept], same_pairs, SAME_EVENT_STORY)
     where = {n: i for i, group in enumerate(members) for n in group}
