@@ -44,7 +44,7 @@ from .fingerprint import Analysis, analyse_batch, decode_record, story_dim, text
 from .readers import iter_records
 from .semantic import decode, encode, model, similarity
 from .store import SCHEMA_VERSION, Store
-from .stories import BRIEF_GATE, Similarity, build_stories, iter_stories, site_summary
+from .stories import BRIEF_GATE, Similarity, iter_stories, site_summary
 from .verify import (
     DERIVATION,
     Item,
@@ -498,11 +498,6 @@ class Corpus:
                 )
                 count += 1
         return count
-
-    def _compute_stories(self) -> list[dict]:
-        edges = self.store.edges()
-        nodes = {e["src"] for e in edges} | {e["dst"] for e in edges}
-        return build_stories(edges, self.store.articles(nodes), self._similarity())
 
     def _similarity(self) -> Similarity:
         """Contextual similarity of stored articles (``semantic.similarity``), for competing sources; an
