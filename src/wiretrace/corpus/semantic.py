@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .stories import Similarity
+
 TOKENIZER = Path(__file__).resolve().parent.parent / "data" / "minilm" / "tokenizer.json"
 MAX_TOKENS = 256  # the text's opening: what a summary or rewrite is about
 DIM = 384
@@ -71,9 +73,7 @@ def model() -> MiniLM:
     return MiniLM()
 
 
-def similarity(
-    vectors_of: Callable[[list[int]], dict[int, np.ndarray]],
-) -> Callable[[Iterable[tuple[int, int]]], dict[tuple[int, int], float]]:
+def similarity(vectors_of: Callable[[list[int]], dict[int, np.ndarray]]) -> Similarity:
     """A function giving the MiniLM cosine of article pairs; ``vectors_of`` gives articles' vectors
     (``Corpus`` reads them from the store, embedding and storing those it lacks)."""
 
