@@ -136,3 +136,20 @@ def test_the_index_keeps_each_articles_day_across_runs(tmp_path):
     numbers = dict(store.db.execute("SELECT id, n FROM articles"))
     assert days[numbers["seed-ap"]] == cand.day_number("2024-03-01", None)
     assert days[numbers["seed-rewrite"]] == days[numbers["seed-ap"]] + 1
+
+
+def test_scoring_a_batch_in_parts_proposes_what_scoring_it_whole_proposes(tmp_path, monkeypatch):
+    """The indexer reads a batch's postings once and scores its articles ``SCORE_BATCH`` at a time: the
+    candidate pairs must not depend on how the batch is cut (real test corpus)."""
+    import wiretrace
+    import wiretrace.corpus.corpus as corpus_module
+    from test_corpus_verify import CORPUS
+
+    tables = []
+    for size in (3, 1024):
+        monkeypatch.setattr(corpus_module, "SCORE_BATCH", size)
+        corpus = wiretrace.Corpus(tmp_path / f"s{size}.wt", workers=1)
+        corpus.add([CORPUS], verify=False)
+        tables.append(corpus.store.db.execute("SELECT lo, hi FROM pairs ORDER BY hi, lo").fetchall())
+        corpus.close()
+    assert tables[0] == tables[1] and len(tables[0]) >= 20

@@ -90,9 +90,14 @@ class Queries:
     names: np.ndarray  # bool: the key is a name (capitalised word pair), not a stem
     count: int  # number of queries
 
+    def rows(self, lo: int, hi: int) -> slice:
+        """The rows of queries lo..hi-1 (to cut an array aligned with the rows, as ``part`` cuts these)."""
+        a, b = np.searchsorted(self.q_of, [lo, hi])
+        return slice(int(a), int(b))
+
     def part(self, lo: int, hi: int) -> Queries:
         """Queries lo..hi-1 (renumbered from 0)."""
-        a, b = np.searchsorted(self.q_of, [lo, hi])
+        a, b = (r := self.rows(lo, hi)).start, r.stop
         return Queries(
             self.q_of[a:b] - lo, self.keys[a:b], self.weights[a:b], self.index[a:b], self.names[a:b], hi - lo
         )

@@ -312,18 +312,20 @@ class Corpus:
                 # Articles indexed under each key: earlier batches' (every term of the batch was read)
                 # plus this batch's own.
                 kdf_keys, kdf_counts = cand.key_frequencies(known, batch_keys, batch_kdf)
+                # The postings of every key the batch reads, read once (this batch's are in the file
+                # already): neighbouring articles share many keys, and a key's postings are at most
+                # LOOKUP_BUDGET numbers, so this is a few MB at most.
+                looked = cand.lookup_mask(queries, kdf_keys, kdf_counts)
+                postings = store.postings(np.unique(queries.keys[looked]).tolist())
                 pairs: dict[tuple[int, int], set[str]] = {}
                 for i in range(0, len(numbers), SCORE_BATCH):  # bounded working memory
-                    part = queries.part(i, min(i + SCORE_BATCH, len(numbers)))
-                    looked = cand.lookup_mask(part, kdf_keys, kdf_counts)
-                    # this batch's postings are in the file already
-                    postings = store.postings(np.unique(part.keys[looked]).tolist())
+                    hi = min(i + SCORE_BATCH, len(numbers))
                     scored = cand.score_queries(
-                        part,
-                        nums[i : i + SCORE_BATCH],
+                        queries.part(i, hi),
+                        nums[i:hi],
                         postings,
                         lambda ns: (kw[ns], kn[ns]),
-                        looked,
+                        looked[queries.rows(i, hi)],
                         stories=(lambda ns: kv[ns], stories[i : i + SCORE_BATCH]),
                         days=(lambda ns: kd[ns], days[i : i + SCORE_BATCH]),
                     )
