@@ -153,3 +153,14 @@ def test_scoring_a_batch_in_parts_proposes_what_scoring_it_whole_proposes(tmp_pa
         tables.append(corpus.store.db.execute("SELECT lo, hi FROM pairs ORDER BY hi, lo").fetchall())
         corpus.close()
     assert tables[0] == tables[1] and len(tables[0]) >= 20
+
+
+def test_the_fast_unique_is_numpys_unique():
+    rng = np.random.default_rng(3)
+    for bound in (50, 2**40):
+        codes = rng.integers(0, bound, 5000)
+        got, want = cand._unique_inverse(codes, bound), np.unique(codes, return_inverse=True)
+        for a, b in zip(got, want, strict=True):
+            assert a.dtype == np.int64 and np.array_equal(a, b)
+    empty = cand._unique_inverse(np.zeros(0, np.int64), 1)
+    assert [len(a) for a in empty] == [0, 0]
