@@ -20,7 +20,7 @@ def _any(*alternatives: str) -> str:
 def has_hint(lower: str, hints: tuple[str, ...]) -> bool:
     """Whether the lower-cased line holds one of the words one of a pattern's alternatives needs: a line
     with none of them cannot match, and finding a word is much cheaper than trying every alternative."""
-    return any(h in lower for h in hints)
+    return any(map(lower.__contains__, hints))  # map: no Python frame per hint
 
 
 _AD_ALTERNATIVES = (

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from itertools import repeat
 
 _PROFILES = {
     "en": (
@@ -64,7 +65,7 @@ def detect_language(text: str) -> str:
                 return "ja"
             return _SCRIPTS.get(script, "und")
     words = Counter(found)
-    scores = {lang: sum(words[w] for w in profile) for lang, profile in _PROFILES.items()}
+    scores = {lang: sum(map(words.get, profile, repeat(0))) for lang, profile in _PROFILES.items()}
     lang, best = max(scores.items(), key=lambda kv: kv[1])
     total = sum(words.values())
     return lang if best >= max(2, 0.08 * total) else "und"

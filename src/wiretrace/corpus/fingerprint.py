@@ -20,6 +20,7 @@ import json
 import re
 import struct
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -167,7 +168,7 @@ def sentence_sums(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     counts = np.zeros(len(texts), np.int64)
     for row, cs in enumerate(chunked):
         start = len(all_ids)
-        if sum(len(cache[c]) for c in cs) <= MAX_TOKENS:
+        if sum(map(len, map(cache.__getitem__, cs))) <= MAX_TOKENS:
             for c in cs:
                 all_ids.extend(kept[c])
         else:  # cut at MAX_TOKENS tokens, special ones included, then drop the special ones
@@ -475,14 +476,12 @@ def analyse_batch(articles: list[Article]) -> list[Analysis]:
         n = len(d.sentences)
         v = vecs[pos : pos + n]
         pos += n
-        tf: dict[int, int] = {}
+        stems: Counter[str] = Counter()
         names: dict[int, int] = {}
         for s, toks in zip(d.sentences, d.tokens, strict=True):
             if s.kind == "boilerplate":
                 continue
-            for t in toks:
-                h = term_hash(t)
-                tf[h] = tf.get(h, 0) + 1
+            stems.update(toks)  # counted as stems, hashed once each
             if s.kind == "body":
                 for m in _NAME_PAIR.finditer(s.text):
                     w1, w2 = m.group(1).lower(), m.group(2).lower()
@@ -490,6 +489,10 @@ def analyse_batch(articles: list[Article]) -> list[Analysis]:
                         continue
                     h = term_hash(f"\x01{w1} {w2}")
                     names[h] = names.get(h, 0) + 1
+        tf: dict[int, int] = {}
+        for t, c in stems.items():
+            h = term_hash(t)
+            tf[h] = tf.get(h, 0) + c
         names = {h: c for h, c in names.items() if h not in tf}
         per_sentence, distinct = _sentence_lines(a.text, d)
         record = encode_record(d, v, list(names), per_sentence)
