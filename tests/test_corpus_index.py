@@ -62,6 +62,18 @@ def test_the_rewrite_is_uncredited_reuse_of_the_ap_story(indexed):
     assert edge["credited"] is False
 
 
+def test_a_small_index_run_stores_stories_with_the_claim_level_diff(indexed):
+    """A run that adds few edges compares them in full before it builds the stories, so the stored story
+    and the per-site summary already show what the rewrite invented (the seed rewrite adds two claims)."""
+    _, corpus, report = indexed
+    assert report.diffs == report.edges > 0
+    edge = next(e for e in story_of(corpus, "seed-ap")["edges"] if e["to"] == "seed-rewrite")
+    assert edge["added"] == 2
+    assert edge["flags"]["quote_fabricated"] >= 1 and edge["flags"]["hedge_removed"] >= 1
+    farm = next(row for row in corpus.sites() if row["site"] == "content-farm")
+    assert farm["added_sentences"] >= 2 and farm["uncredited"] == 1
+
+
 def test_summaries_are_derived_from_their_article(indexed):
     _, corpus, _ = indexed
     records = [json.loads(line) for line in JSONL.read_text().splitlines()]

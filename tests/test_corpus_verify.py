@@ -374,7 +374,6 @@ def test_sources_that_tie_on_words_are_told_apart_by_meaning():
 def test_contextual_vectors_are_computed_once_and_kept(tmp_path, monkeypatch):
     corpus = wiretrace.Corpus(tmp_path / "sem.wt", workers=1)
     corpus.add([CORPUS])
-    corpus.rebuild_stories()  # the stories as they stand once the diffs computed during add are in
     kept = corpus.store.count("semantic")
     assert kept > 0  # the real test corpus has derived texts with competing sources
     embedded = []

@@ -225,10 +225,12 @@ class Corpus:
                 self.store.count_lines(lines)
         if verify:
             self.verify_pending(report, progress)
-            report.stories = self.rebuild_stories()
             open_diffs = self.store.count("pairs WHERE status = 'done' AND compare_json IS NULL")
             if diffs or (diffs is None and open_diffs <= AUTO_DIFFS):
-                report.diffs = self.compute_diffs(progress, rebuild=True)
+                # before the stories: their edges then carry the diffs' flags and added claims (and the
+                # per-site summary counts them), and a re-oriented edge needs no second build
+                report.diffs = self.compute_diffs(progress, rebuild=False)
+            report.stories = self.rebuild_stories()
         return report
 
     def _key_stats(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
