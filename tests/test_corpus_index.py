@@ -190,6 +190,41 @@ def test_show_writes_a_self_contained_page_and_a_pair_diff(indexed, tmp_path):
     assert "quote" in diff.read_text().lower()
 
 
+def test_sites_lists_who_copies_and_who_adds_claims(indexed, capsys):
+    db, _, _ = indexed
+    assert main(["sites", "--db", str(db), "--format", "json"]) == 0
+    rows = {r["site"]: r for r in json.loads(capsys.readouterr().out)}
+    farm = rows["content-farm"]
+    assert (farm["rewrites"], farm["uncredited"], farm["added_sentences"], farm["compared"]) == (1, 1, 2, 1)
+    assert rows["wire"]["originals"] == 1 and rows["wire"]["copied_by_others"] == 1
+    assert main(["sites", "--db", str(db)]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].split()[:3] == ["site", "articles", "originals"]
+    assert next(line for line in table if line.startswith("content-farm")).split()[1:8] == [
+        "1", "0", "0", "1", "1", "2", "1"
+    ]  # fmt: skip
+
+
+def test_show_counts_the_claims_it_compares_without_a_rebuild(tmp_path, capsys):
+    """A large run leaves the claim-level diffs for later: the per-site summary says none is compared yet,
+    and once ``show`` compares the story's pairs, the summary and the story's edges carry them."""
+    db = tmp_path / "later.wt"
+    corpus = wiretrace.Corpus(db)
+    corpus.add([JSONL], diffs=False)
+    farm = next(r for r in corpus.sites() if r["site"] == "content-farm")
+    assert (farm["rewrites"], farm["added_sentences"], farm["compared"]) == (1, 0, 0)
+    story = story_of(corpus, "seed-rewrite")
+    assert main(["show", story["id"], "--db", str(db), "--format", "md"]) == 0
+    page = capsys.readouterr().out
+    assert "## Per site" in page
+    assert "| content-farm | 1 | 0 | 0 | 1 | 1 | 2 | 1 | 0 |" in page
+    assert "quote fabricated" in page
+    farm = next(r for r in corpus.sites() if r["site"] == "content-farm")
+    assert (farm["added_sentences"], farm["compared"]) == (2, 1)
+    edge = next(e for e in story_of(corpus, "seed-rewrite")["edges"] if e["to"] == "seed-rewrite")
+    assert edge["added"] == 2 and edge["flags"]["quote_fabricated"] >= 1
+
+
 def test_show_escapes_article_text(tmp_path):
     ap = (DATA / "seed_ap.txt").read_text(encoding="utf-8")
     rw = (DATA / "seed_rewrite.txt").read_text(encoding="utf-8")

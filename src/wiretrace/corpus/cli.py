@@ -53,6 +53,17 @@ def add_corpus_commands(sub: argparse._SubParsersAction, date_type) -> None:
     )
     w.add_argument("-o", "--output", type=Path)
 
+    t = sub.add_parser(
+        "sites",
+        help="per site: originals, copies and rewrites made (credited or not), unsupported sentences added",
+        description="Which sites copy most and add most unsupported claims, over every story of the corpus. "
+        "Added sentences are counted over the derived articles already compared claim by claim (the "
+        "`compared` column; `wiretrace index --diffs` compares them all).",
+    )
+    t.add_argument("--db", default=DEFAULT_DB)
+    t.add_argument("--min-size", type=int, default=2)
+    t.add_argument("--format", "-f", choices=("table", "json"), default="table")
+
     q = sub.add_parser("search", help="find copies, rewrites and sources of one article in the corpus")
     q.add_argument("article", metavar="ARTICLE", help="an article file (.txt/.md/.html/.json) or -")
     q.add_argument("--db", default=DEFAULT_DB)
@@ -87,9 +98,14 @@ def _write(text: str, output: Path | None) -> None:
 
 
 def run_corpus_command(args: argparse.Namespace) -> int:
-    return {"index": _index, "stories": _stories, "show": _show, "search": _search, "export": _export}[
-        args.command
-    ](args)
+    return {
+        "index": _index,
+        "stories": _stories,
+        "sites": _sites,
+        "show": _show,
+        "search": _search,
+        "export": _export,
+    }[args.command](args)
 
 
 def _index(args: argparse.Namespace) -> int:
@@ -153,6 +169,18 @@ def _stories(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sites(args: argparse.Namespace) -> int:
+    from .render import site_table
+
+    rows = _open(args.db).sites(min_size=args.min_size)
+    if args.format == "json":
+        out = json.dumps(rows, ensure_ascii=False, indent=2)
+    else:
+        out = "\n".join([*site_table(rows), f"{len(rows)} sites"])
+    _write(out, None)
+    return 0
+
+
 def _show(args: argparse.Namespace) -> int:
     from . import render
 
@@ -167,6 +195,7 @@ def _show(args: argparse.Namespace) -> int:
         out = _render_pair(d, args.format)
     else:
         compares = {(e["from"], e["to"]): corpus.pair(e["from"], e["to"]) for e in story["edges"]}
+        story = corpus.story(story["id"])  # again: its edges now carry the comparisons just made
         view = render.story_view(story, compares)
         if args.format == "json":
             out = json.dumps(view, ensure_ascii=False, indent=2)

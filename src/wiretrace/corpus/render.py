@@ -1,8 +1,10 @@
-"""``wiretrace show STORY``: one story as JSON, Markdown or a self-contained HTML page.
+"""``wiretrace show STORY``: one story as JSON, Markdown or a self-contained HTML page; and the per-site
+table of ``wiretrace sites``.
 
-The page lists the members (original first), the derivation edges with their evidence, and per pair
-a summary from the stored compare JSON (relation, share derived, flags, findings, the flagged
-sentences). Article text is untrusted: the Jinja2 environment autoescapes everything.
+The page lists the members (original first), the derivation edges with their evidence, per pair a
+summary from the stored compare JSON (relation, share derived, flags, findings, the flagged sentences),
+and the story's per-site summary. Article text is untrusted: the Jinja2 environment autoescapes
+everything.
 """
 
 from __future__ import annotations
@@ -10,8 +12,34 @@ from __future__ import annotations
 from jinja2 import Environment, StrictUndefined
 
 from ..report.html import SEVERE_FLAGS
+from .stories import site_summary
 
 SEVERE = tuple(sorted(SEVERE_FLAGS))  # one definition of "changes the claim", shared with report
+
+SITE_COLUMNS = (
+    ("site", "site"),
+    ("articles", "articles"),
+    ("originals", "originals"),
+    ("copies", "copies"),
+    ("rewrites", "rewrites"),
+    ("uncredited", "uncredited"),
+    ("added_sentences", "added"),
+    ("compared", "compared"),
+    ("copied_by_others", "copied by others"),
+)
+
+
+def site_table(rows: list[dict]) -> list[str]:
+    """The per-site summary as aligned text rows (site names cut at 30 characters)."""
+    widths = [30] + [max(len(head), 5) for _, head in SITE_COLUMNS[1:]]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(
+            c[:w].ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
+
+    return [line([h for _, h in SITE_COLUMNS]), *(line([str(r[k]) for k, _ in SITE_COLUMNS]) for r in rows)]
 
 
 def pair_summary(edge: dict, compare: dict | None) -> dict:
@@ -52,7 +80,7 @@ def pair_summary(edge: dict, compare: dict | None) -> dict:
 
 def story_view(story: dict, compares: dict[tuple[str, str], dict | None]) -> dict:
     pairs = [pair_summary(e, compares.get((e["from"], e["to"]))) for e in story["edges"]]
-    return {**story, "pairs": pairs}
+    return {**story, "pairs": pairs, "sites": site_summary([story])}
 
 
 def to_markdown(view: dict) -> str:
@@ -78,6 +106,10 @@ def to_markdown(view: dict) -> str:
             lines.append(f"  - {f.replace('_', ' ')}: {n}")
         for finding in p["findings"]:
             lines.append(f"  - {finding['type'].replace('_', ' ')}: {finding['detail']}")
+    lines += ["", "## Per site", "", "| " + " | ".join(h for _, h in SITE_COLUMNS) + " |"]
+    lines.append("|---" + "|---:" * (len(SITE_COLUMNS) - 1) + "|")
+    for r in view["sites"]:
+        lines.append("| " + " | ".join(str(r[k]).replace("|", "\\|") for k, _ in SITE_COLUMNS) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -128,10 +160,16 @@ code{background:#f4f4f4;padding:0 .2rem}
 {% for s in p.added %}<li>{{ s }} <span class="muted">(added: not in the source)</span></li>{% endfor %}
 </ul></details>{% endif %}
 <p class="muted">Full claim-level diff: <code>{{ p.command }}</code></p></div>
-{% endfor %}</body></html>
+{% endfor %}
+<h2>Per site</h2>
+<table><tr>{% for _, head in columns %}<th>{{ head }}</th>{% endfor %}</tr>
+{% for r in v.sites %}<tr>{% for key, _ in columns %}<td>{{ r[key] }}</td>{% endfor %}</tr>
+{% endfor %}</table>
+<p class="muted">Added: sentences of the site's derived articles that the source does not support, over the
+compared ones.</p></body></html>
 """
 
 
 def to_html(view: dict) -> str:
     env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    return env.from_string(_TEMPLATE).render(v=view, severe=SEVERE)
+    return env.from_string(_TEMPLATE).render(v=view, severe=SEVERE, columns=SITE_COLUMNS)

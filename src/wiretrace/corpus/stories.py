@@ -353,7 +353,8 @@ def _edge(e: dict, info: dict) -> dict:
 
 def site_summary(stories: list[dict]) -> list[dict]:
     """Per site: articles in stories, originals, copies and rewrites it made (credited or not), and the
-    unsupported ('added') sentences its derived texts carry."""
+    unsupported ('added') sentences its derived texts carry, counted over the ``compared`` ones (those
+    whose claim-level diff has run: a large index leaves diffs until a pair is first asked for)."""
     source_of = {a["id"]: a.get("source") or "(unknown)" for s in stories for a in s["articles"]}
     rows: dict[str, dict] = {}
 
@@ -369,6 +370,7 @@ def site_summary(stories: list[dict]) -> list[dict]:
                 "uncredited": 0,
                 "credited": 0,
                 "added_sentences": 0,
+                "compared": 0,
                 "copied_by_others": 0,
             },
         )
@@ -386,5 +388,6 @@ def site_summary(stories: list[dict]) -> list[dict]:
             r["uncredited"] += e["credited"] is False
             r["credited"] += e["credited"] is True
             r["added_sentences"] += int(e.get("added") or 0)
+            r["compared"] += e.get("added") is not None
             row(source_of[e["from"]])["copied_by_others"] += 1
     return sorted(rows.values(), key=lambda r: (-(r["copies"] + r["rewrites"]), r["site"]))

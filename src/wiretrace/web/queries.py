@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..clean import clean
 from ..corpus.corpus import SITE_MIN_ARTICLES, SITE_MIN_SHARE
+from ..corpus.store import edge_details
 from ..segment import split_spans
 
 DERIVATION = ("copy", "rewrite")
@@ -160,19 +161,8 @@ class Reader:
         return json.loads(row[0]) if row else None
 
     def edge_details(self, ids: list[str]) -> dict[tuple[str, str], dict]:
-        """(from id, to id) -> ``flags`` and ``added`` of the verified pairs among these articles, from the
-        pairs table: a story's stored JSON can predate its pairs' full comparisons, which the index may
-        compute later (when a pair is first asked for), so the table is the fresher source."""
-        if len(ids) < 2:
-            return {}
-        marks = ",".join("?" * len(ids))
-        rows = self.db.execute(
-            "SELECT s.id, d.id, p.flags, p.added FROM pairs p JOIN articles s ON s.n = p.src"
-            " JOIN articles d ON d.n = p.dst WHERE p.status = 'done' AND p.flags IS NOT NULL"
-            f" AND s.id IN ({marks}) AND d.id IN ({marks})",
-            [*ids, *ids],
-        ).fetchall()
-        return {(a, b): {"flags": json.loads(f or "{}"), "added": added} for a, b, f, added in rows}
+        """``store.edge_details`` of these articles (the pairs table is fresher than a stored story)."""
+        return edge_details(self.db, ids)
 
     # --- articles --------------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ import uuid
 from collections import OrderedDict
 from pathlib import Path
 
+from ..corpus.store import refresh_edges
 from ..corpus.stories import site_summary
 from . import articles as article_view
 from . import jobs
@@ -59,11 +60,7 @@ class Service:
     def enrich(self, story: dict) -> dict:
         """A stored story plus its list summary and a display title (the original's, else the first
         article's title or first sentence). Edge flags and added counts are refreshed from the pairs."""
-        fresh = self.reader.edge_details([a["id"] for a in story.get("articles") or []])
-        for e in story.get("edges") or []:
-            detail = fresh.get((e["from"], e["to"])) or fresh.get((e["to"], e["from"]))
-            if detail:
-                e.update(detail)
+        refresh_edges(story, self.reader.edge_details([a["id"] for a in story.get("articles") or []]))
         summary = story_summary(story)
         lead = summary.pop("lead")
         return {**story, **summary, "title": self.reader.display_title(lead) if lead else None}
