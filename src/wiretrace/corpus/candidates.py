@@ -97,10 +97,11 @@ class Queries:
 
     def part(self, lo: int, hi: int) -> Queries:
         """Queries lo..hi-1 (renumbered from 0)."""
-        a, b = (r := self.rows(lo, hi)).start, r.stop
-        return Queries(
-            self.q_of[a:b] - lo, self.keys[a:b], self.weights[a:b], self.index[a:b], self.names[a:b], hi - lo
+        rows = self.rows(lo, hi)
+        q_of, keys, weights, index, names = (
+            a[rows] for a in (self.q_of, self.keys, self.weights, self.index, self.names)
         )
+        return Queries(q_of - lo, keys, weights, index, names, hi - lo)
 
     def key_totals(self) -> tuple[np.ndarray, np.ndarray]:
         """Per query: total idf of its index keys, and how many of them are stems."""
