@@ -189,6 +189,31 @@ def test_story_by_id(api, seed_story):
     assert {row["site"] for row in s["site_summary"]} == {"wire", "content-farm"}
 
 
+def test_a_story_shows_comparisons_made_after_it_was_built(tmp_path):
+    """An index that left its diffs for later: once a pair is compared (here through the Python API), the
+    story page's edge and per-site summary carry its flags and added sentences without a rebuild."""
+    import wiretrace
+    from conftest import DATA
+
+    db = tmp_path / "later.wt"
+    with wiretrace.Corpus(db, workers=1) as corpus:
+        corpus.add([DATA / "corpus" / "corpus.jsonl"], diffs=False)
+    with client(db) as c:
+        story_id = next(
+            s["id"] for s in c.get("/api/stories").json()["stories"] if "seed-ap" in s["original"]
+        )
+        before = c.get(f"/api/stories/{story_id}").json()
+        farm = next(r for r in before["site_summary"] if r["site"] == "content-farm")
+        assert (farm["added_sentences"], farm["compared"]) == (0, 0)
+        with wiretrace.Corpus(db, workers=1) as corpus:
+            assert corpus.pair("seed-ap", "seed-rewrite")["relation"]["type"] == "rewrite"
+        after = c.get(f"/api/stories/{story_id}").json()
+    edge = next(e for e in after["edges"] if e["to"] == "seed-rewrite")
+    assert edge["added"] == 2 and edge["flags"]["quote_fabricated"] >= 1
+    farm = next(r for r in after["site_summary"] if r["site"] == "content-farm")
+    assert (farm["added_sentences"], farm["compared"]) == (2, 1)
+
+
 def test_invalid_story_id_is_422_and_unknown_is_404(api):
     assert api.get("/api/stories/not-a-story").status_code == 422
     assert api.get("/api/stories/st-../../etc").status_code in (404, 422)

@@ -43,7 +43,7 @@ from . import candidates as cand
 from .fingerprint import Analysis, analyse_batch, decode_record, story_dim, text_hash, text_lines
 from .readers import iter_records
 from .semantic import decode, encode, model, similarity
-from .store import SCHEMA_VERSION, Store, edge_details, refresh_edges
+from .store import SCHEMA_VERSION, Store, refresh_edges
 from .stories import BRIEF_GATE, Similarity, iter_stories, site_summary
 from .verify import (
     DERIVATION,
@@ -527,13 +527,12 @@ class Corpus:
         """Stories, biggest first, in the ``stories --format json`` shape (plus evidence fields); edge flags
         and added counts as the pairs table has them now."""
         since_s = since.isoformat() if isinstance(since, date) else since
-        details = edge_details(self.store.db)  # the compared pairs only: one read
         out = []
         for (data,) in self.store.db.execute(
             "SELECT data FROM stories WHERE size >= ? AND (? IS NULL OR latest >= ?) ORDER BY size DESC, id",
             (min_size, since_s, since_s),
         ):
-            out.append(refresh_edges(json.loads(data), details))
+            out.append(refresh_edges(json.loads(data), self.store.db))
         return out
 
     def story(self, story_id: str) -> dict | None:
@@ -547,8 +546,7 @@ class Corpus:
             ).fetchone()
         if row is None:
             return None
-        story = json.loads(row[0])
-        return refresh_edges(story, edge_details(self.store.db, [a["id"] for a in story["articles"]]))
+        return refresh_edges(json.loads(row[0]), self.store.db)
 
     def sites(self, min_size: int = 2) -> list[dict]:
         """The per-site summary over every story (``stories.site_summary``)."""

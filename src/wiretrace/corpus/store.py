@@ -97,28 +97,30 @@ ARTICLE_FIELDS = (
 )
 
 
-def edge_details(db: sqlite3.Connection, ids: list[str] | None = None) -> dict[tuple[str, str], dict]:
-    """(from id, to id) -> ``flags`` and ``added`` of the compared pairs (among ``ids``, or all), from the
-    pairs table: a story's stored JSON can predate its pairs' full comparisons, which the index computes
-    when a pair is first asked for, so the table is the fresher source."""
-    sql = (
+def edge_details(db: sqlite3.Connection, ids: list[str]) -> dict[tuple[str, str], dict]:
+    """(from id, to id) -> ``flags`` and ``added`` of the compared pairs among these articles, from the
+    pairs table (looked up by its key, whatever the size of the corpus)."""
+    if len(ids) < 2:
+        return {}
+    numbers = f"SELECT n FROM articles WHERE id IN ({','.join('?' * len(ids))})"
+    rows = db.execute(
         "SELECT s.id, d.id, p.flags, p.added FROM pairs p JOIN articles s ON s.n = p.src"
-        " JOIN articles d ON d.n = p.dst WHERE p.status = 'done' AND p.flags IS NOT NULL"
-    )
-    if ids is not None:
-        if len(ids) < 2:
-            return {}
-        marks = ",".join("?" * len(ids))
-        rows = db.execute(f"{sql} AND s.id IN ({marks}) AND d.id IN ({marks})", [*ids, *ids]).fetchall()
-    else:
-        rows = db.execute(sql).fetchall()
+        f" JOIN articles d ON d.n = p.dst WHERE p.hi IN ({numbers}) AND p.lo IN ({numbers})"
+        " AND p.status = 'done' AND p.flags IS NOT NULL",
+        [*ids, *ids],
+    ).fetchall()
     return {(a, b): {"flags": json.loads(f or "{}"), "added": added} for a, b, f, added in rows}
 
 
-def refresh_edges(story: dict, details: dict[tuple[str, str], dict]) -> dict:
-    """The story with its edges' flags and added counts taken from ``edge_details`` (either orientation:
-    a full comparison may have re-oriented the pair since the story was built)."""
-    for e in story.get("edges") or []:
+def refresh_edges(story: dict, db: sqlite3.Connection) -> dict:
+    """The story with the flags and added counts of the comparisons made since it was built (an index
+    leaves them until a pair is first asked for; the pairs table has them), matched in either
+    orientation, since a full comparison may have re-oriented the pair."""
+    edges = story.get("edges") or []
+    if all(e.get("added") is not None for e in edges):
+        return story  # every edge was compared when the story was built
+    details = edge_details(db, [a["id"] for a in story.get("articles") or []])
+    for e in edges:
         detail = details.get((e["from"], e["to"])) or details.get((e["to"], e["from"]))
         if detail:
             e.update(detail)

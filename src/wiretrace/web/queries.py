@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..clean import clean
 from ..corpus.corpus import SITE_MIN_ARTICLES, SITE_MIN_SHARE
-from ..corpus.store import edge_details
+from ..corpus.store import refresh_edges
 from ..segment import split_spans
 
 DERIVATION = ("copy", "rewrite")
@@ -160,9 +160,9 @@ class Reader:
             ).fetchone()
         return json.loads(row[0]) if row else None
 
-    def edge_details(self, ids: list[str]) -> dict[tuple[str, str], dict]:
-        """``store.edge_details`` of these articles (the pairs table is fresher than a stored story)."""
-        return edge_details(self.db, ids)
+    def refresh_edges(self, story: dict) -> dict:
+        """``store.refresh_edges``: the comparisons made since the story was built."""
+        return refresh_edges(story, self.db)
 
     # --- articles --------------------------------------------------------------------------------
 

@@ -14,7 +14,6 @@ import uuid
 from collections import OrderedDict
 from pathlib import Path
 
-from ..corpus.store import refresh_edges
 from ..corpus.stories import site_summary
 from . import articles as article_view
 from . import jobs
@@ -60,7 +59,7 @@ class Service:
     def enrich(self, story: dict) -> dict:
         """A stored story plus its list summary and a display title (the original's, else the first
         article's title or first sentence). Edge flags and added counts are refreshed from the pairs."""
-        refresh_edges(story, self.reader.edge_details([a["id"] for a in story.get("articles") or []]))
+        self.reader.refresh_edges(story)
         summary = story_summary(story)
         lead = summary.pop("lead")
         return {**story, **summary, "title": self.reader.display_title(lead) if lead else None}
