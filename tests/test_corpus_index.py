@@ -245,6 +245,30 @@ def test_show_escapes_article_text(tmp_path):
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
 
 
+def test_csv_cells_a_spreadsheet_would_run_are_kept_as_text(tmp_path):
+    """A scraped title or site name that starts like a formula reaches CSV with a leading apostrophe."""
+    formula = '=HYPERLINK("http://evil.example","Kim Orders Artillery Surge")'
+    ap = (DATA / "seed_ap.txt").read_text(encoding="utf-8")
+    rw = (DATA / "seed_rewrite.txt").read_text(encoding="utf-8")
+    records = [
+        {"id": "ap", "title": "Kim orders artillery surge", "text": ap, "source": "wire"},
+        {"id": "rw", "title": formula, "text": rw, "source": "+farm.example"},
+    ]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    db = tmp_path / "x.wt"
+    assert main(["index", str(src), "--db", str(db), "-q"]) == 0
+    out = tmp_path / "stories.csv"
+    assert main(["export", "--db", str(db), "--format", "csv", "-o", str(out)]) == 0
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(out.read_text()))}
+    assert rows["rw"]["title"] == "'" + formula and rows["rw"]["source"] == "'+farm.example"
+    assert rows["ap"]["title"] == "Kim orders artillery surge" and rows["rw"]["b_from_a"] != ""
+    sites = tmp_path / "sites.csv"
+    assert main(["sites", "--db", str(db), "--format", "csv", "-o", str(sites)]) == 0
+    by_site = {r["site"]: r for r in csv.DictReader(io.StringIO(sites.read_text()))}
+    assert by_site["'+farm.example"]["rewrites"] == "1" and by_site["wire"]["copied_by_others"] == "1"
+
+
 def test_exports_validate(indexed, tmp_path):
     db, _, _ = indexed
     import networkx as nx

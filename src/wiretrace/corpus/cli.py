@@ -62,7 +62,8 @@ def add_corpus_commands(sub: argparse._SubParsersAction, date_type) -> None:
     )
     t.add_argument("--db", default=DEFAULT_DB)
     t.add_argument("--min-size", type=int, default=2)
-    t.add_argument("--format", "-f", choices=("table", "json"), default="table")
+    t.add_argument("--format", "-f", choices=("table", "json", "csv"), default="table")
+    t.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
 
     q = sub.add_parser("search", help="find copies, rewrites and sources of one article in the corpus")
     q.add_argument("article", metavar="ARTICLE", help="an article file (.txt/.md/.html/.json) or -")
@@ -170,14 +171,17 @@ def _stories(args: argparse.Namespace) -> int:
 
 
 def _sites(args: argparse.Namespace) -> int:
+    from .export import sites_to_csv
     from .render import site_table
 
     rows = _open(args.db).sites(min_size=args.min_size)
     if args.format == "json":
         out = json.dumps(rows, ensure_ascii=False, indent=2)
+    elif args.format == "csv":
+        out = sites_to_csv(rows)
     else:
         out = "\n".join([*site_table(rows), f"{len(rows)} sites"])
-    _write(out, None)
+    _write(out, args.output)
     return 0
 
 

@@ -10,7 +10,9 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+
+from .stories import SITE_FIELDS
 
 FORMATS = ("jsonl", "graphml", "jsonld", "csv")
 
@@ -145,17 +147,34 @@ CSV_FIELDS = (
 )
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula ("=HYPERLINK(...)" in a scraped title) gets a
+    leading apostrophe, which spreadsheets show as text (OWASP's advice on CSV injection); other values
+    are left as they are."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
+def csv_text(fields: Iterable[str], rows: Iterable[dict]) -> str:
+    """CSV with a header row, every text cell made ``spreadsheet_safe``."""
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, list(fields), lineterminator="\n")
+    w.writeheader()
+    w.writerows({k: spreadsheet_safe(v) for k, v in row.items()} for row in rows)
+    return buf.getvalue()
+
+
 def to_csv(stories: list[dict]) -> str:
     """One row per article: its story, role and (for copies and rewrites) the article it derives from."""
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, CSV_FIELDS, lineterminator="\n")
-    w.writeheader()
-    for s in stories:
-        incoming = {e["to"]: e for e in s["edges"] if e["relation"] in ("copy", "rewrite")}
-        for a in s["articles"]:
-            e = incoming.get(a["id"], {})
-            w.writerow(
-                {
+
+    def rows() -> Iterator[dict]:
+        for s in stories:
+            incoming = {e["to"]: e for e in s["edges"] if e["relation"] in ("copy", "rewrite")}
+            for a in s["articles"]:
+                e = incoming.get(a["id"], {})
+                yield {
                     "story": s["id"],
                     **{k: a.get(k) for k in ("id", "path", "title", "source", "published", "role")},
                     "derived_from": e.get("from"),
@@ -163,8 +182,13 @@ def to_csv(stories: list[dict]) -> str:
                     "credited": e.get("credited"),
                     "b_from_a": e.get("b_from_a"),
                 }
-            )
-    return buf.getvalue()
+
+    return csv_text(CSV_FIELDS, rows())
+
+
+def sites_to_csv(rows: list[dict]) -> str:
+    """The per-site summary (``stories.site_summary``) for spreadsheets: one row per site."""
+    return csv_text(SITE_FIELDS, rows)
 
 
 def export(stories: list[dict], fmt: str) -> str:

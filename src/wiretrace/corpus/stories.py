@@ -351,6 +351,20 @@ def _edge(e: dict, info: dict) -> dict:
     }
 
 
+SITE_FIELDS = (
+    "site",
+    "articles",
+    "originals",
+    "copies",
+    "rewrites",
+    "uncredited",
+    "credited",
+    "added_sentences",
+    "compared",
+    "copied_by_others",
+)
+
+
 def site_summary(stories: list[dict]) -> list[dict]:
     """Per site: articles in stories, originals, copies and rewrites it made (credited or not), and the
     unsupported ('added') sentences its derived texts carry, counted over the ``compared`` ones (those
@@ -359,21 +373,9 @@ def site_summary(stories: list[dict]) -> list[dict]:
     rows: dict[str, dict] = {}
 
     def row(site: str) -> dict:
-        return rows.setdefault(
-            site,
-            {
-                "site": site,
-                "articles": 0,
-                "originals": 0,
-                "copies": 0,
-                "rewrites": 0,
-                "uncredited": 0,
-                "credited": 0,
-                "added_sentences": 0,
-                "compared": 0,
-                "copied_by_others": 0,
-            },
-        )
+        if site not in rows:
+            rows[site] = {**dict.fromkeys(SITE_FIELDS, 0), "site": site}
+        return rows[site]
 
     for s in stories:
         for a in s["articles"]:
