@@ -318,7 +318,7 @@ class Corpus:
                 # already): neighbouring articles share many keys, and a key's postings are at most
                 # LOOKUP_BUDGET numbers, so this is a few MB at most.
                 looked = cand.lookup_mask(queries, kdf_keys, kdf_counts)
-                postings = store.postings(np.unique(queries.keys[looked]).tolist())
+                postings = store.postings(queries.keys[looked].tolist())  # it reads each key once
                 pairs: dict[tuple[int, int], set[str]] = {}
                 for i in range(0, len(numbers), SCORE_BATCH):  # bounded working memory
                     hi = min(i + SCORE_BATCH, len(numbers))
@@ -328,10 +328,10 @@ class Corpus:
                         postings,
                         lambda ns: (kw[ns], kn[ns]),
                         looked[queries.rows(i, hi)],
-                        stories=(lambda ns: kv[ns], stories[i : i + SCORE_BATCH]),
-                        days=(lambda ns: kd[ns], days[i : i + SCORE_BATCH]),
+                        stories=(lambda ns: kv[ns], stories[i:hi]),
+                        days=(lambda ns: kd[ns], days[i:hi]),
                     )
-                    pairs |= cand.pairs_of(numbers[i : i + SCORE_BATCH], scored)
+                    pairs |= cand.pairs_of(numbers[i:hi], scored)
                 report.candidates += store.add_candidates(pairs)
             except BaseException:
                 for a in grown:  # the transaction rolls back: forget the batch's too
