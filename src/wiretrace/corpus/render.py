@@ -12,21 +12,13 @@ from __future__ import annotations
 from jinja2 import Environment, StrictUndefined
 
 from ..report.html import SEVERE_FLAGS
-from .stories import site_summary
+from .stories import SITE_FIELDS, site_summary
 
 SEVERE = tuple(sorted(SEVERE_FLAGS))  # one definition of "changes the claim", shared with report
 
-SITE_COLUMNS = (
-    ("site", "site"),
-    ("articles", "articles"),
-    ("originals", "originals"),
-    ("copies", "copies"),
-    ("rewrites", "rewrites"),
-    ("uncredited", "uncredited"),
-    ("added_sentences", "added"),
-    ("compared", "compared"),
-    ("copied_by_others", "copied by others"),
-)
+# The per-site fields shown (``credited`` is left to JSON and CSV to keep the table narrow), with headers.
+SITE_HEADERS = {"added_sentences": "added", "copied_by_others": "copied by others"}
+SITE_COLUMNS = tuple((k, SITE_HEADERS.get(k, k)) for k in SITE_FIELDS if k != "credited")
 
 
 def site_table(rows: list[dict]) -> list[str]:
