@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from wiretrace import align
-from wiretrace.diff import LINK_MIN, evidence, links_of
+from wiretrace.diff import LINK_MIN, Evidence, evidence, links_of
 from wiretrace.embed import embed
 from wiretrace.model import Article
 from wiretrace.prepare import prepare
 
-# Features of a derived sentence with no usable link: nothing supports it.
-UNLINKED = "unlinked"
 
-
-def assess(source: str, sentence: str) -> tuple[dict[str, float] | None, float]:
-    """Features of the sentence's best-supported part against ``source`` (None when nothing links)."""
+def assess(source: str, sentence: str) -> tuple[Evidence | None, float]:
+    """Evidence for the sentence's least-supported part against ``source`` (None when nothing links)."""
     a = prepare(Article(text=source))
     b = prepare(Article(text=sentence))
     vecs = embed([s.text for s in a.sentences] + [s.text for s in b.sentences])
@@ -26,20 +23,28 @@ def assess(source: str, sentence: str) -> tuple[dict[str, float] | None, float]:
             best = (j, ev)  # the weakest-supported sentence decides whether the item is supported
     if best is None:
         return None, 0.0
-    return best[1].features, best[1].link.similarity
+    return best[1], best[1].link.similarity
 
 
 def featurize(items: list[tuple[str, str, bool]], keep_index: bool = False) -> tuple:
-    """Feature rows and labels of the items compare would ask the classifier about (linked ones)."""
-    rows, labels, used = [], [], []
+    """Feature rows and labels of the items compare would ask the classifier about (linked ones).
+
+    With ``keep_index`` also the index of each such item, and the weakly linked items the entailment
+    model read (index, P(entailment), whether a fact check flagged it): ``diff.supported_in_meaning``
+    may still call those paraphrases."""
+    rows, labels, used, weak = [], [], [], []
     for k, (source, sentence, supported) in enumerate(items):
-        feats, sim = assess(source, sentence)
-        if feats is None or sim < LINK_MIN:
-            continue  # compare labels these "added" before the classifier is asked
-        rows.append(feats)
+        ev, sim = assess(source, sentence)
+        if ev is None:
+            continue
+        if sim < LINK_MIN:  # compare labels these "added" before the classifier is asked
+            if ev.judgement.ran:
+                weak.append((k, ev.judgement.entail, bool(ev.flags)))
+            continue
+        rows.append(ev.features)
         labels.append(int(supported))
         used.append(k)
-    return (rows, labels, used) if keep_index else (rows, labels)
+    return (rows, labels, used, weak) if keep_index else (rows, labels)
 
 
 def derived_labels(source: str, derived: str) -> list[str]:

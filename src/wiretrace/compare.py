@@ -93,11 +93,15 @@ def compare_documents(da: Document, db: Document) -> Comparison:
     va, vb = vectors[: len(da.sentences)], vectors[len(da.sentences) :]
     forward = align.build(da, db, vectors=(va, vb))
     backward = forward.transpose(da, db)
-    b_res = diff_derived(da, db, forward)
-    a_rev = diff_derived(db, da, backward)  # a read as if derived from b: for relation and direction
-    b_cov, a_cov = coverage(db, b_res), coverage(da, a_rev)
-    doc_cos = _doc_cosine(da, db, va, vb)
+    # The relation from the links alone, exactly as corpus verification decides it (``relate_documents``):
+    # what the entailment model reads into a sentence changes its label, not whether the texts are related.
+    b_cov = coverage(db, link_labels(da, db, forward))
+    a_cov = coverage(da, link_labels(db, da, backward))
     rel = decide_relation(da, db, b_cov, a_cov)
+    b_res = diff_derived(da, db, forward, read_meaning=rel.type != "unrelated")
+    # a read as if derived from b, for the direction's evidence (links and flags: no model)
+    a_rev = diff_derived(db, da, backward, read_meaning=False)
+    doc_cos = _doc_cosine(da, db, va, vb)
     if rel.type == "unrelated":
         b_res = [_unmatched(r) for r in b_res]
     a_res = diff_source(da, b_res)

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from .align import MATCHABLE, Alignment, Link, link
 from .checks import Context, check_all, invents_items
+from .entail.cascade import SETTLED, Judgement, judge, needs_model
 from .lexicon import STOPWORDS
 from .model import Document, Flag, SentenceResult
-from .support import features, support_probabilities, support_threshold
+from .support import features, rescue_threshold, support_probabilities, support_threshold
 from .text import WORD, content_stem, squash
 
 LINK_MIN = 0.44  # blended similarity below which no source sentence supports a derived one: "added"
@@ -35,6 +36,7 @@ class Evidence:
     flags: list[Flag]
     notes: list[dict]
     features: dict[str, float]
+    judgement: Judgement = SETTLED  # the entailment model's reading (``SETTLED``: not needed or not asked)
 
 
 def squashed(doc: Document) -> tuple[str, ...]:
@@ -55,8 +57,14 @@ def links_of(a: Document, b: Document, al: Alignment) -> dict[int, Link | None]:
     return {j: link(al, a, b, j) for j in range(len(b.sentences))}
 
 
-def evidence(a: Document, b: Document, links: dict[int, Link | None]) -> dict[int, Evidence]:
-    """Fact checks and classifier features for every linked body sentence of ``b``."""
+def evidence(
+    a: Document, b: Document, links: dict[int, Link | None], read_meaning: bool = True
+) -> dict[int, Evidence]:
+    """Fact checks and classifier features for every linked body sentence of ``b``.
+
+    With ``read_meaning`` the entailment model reads the sentences the cheap evidence leaves in doubt
+    (``entail.cascade``); without it (the reverse reading of a pair, which only the relation and the
+    direction use, and they need no more than links and flags) every sentence counts as settled."""
     groups: dict[int, list[int]] = defaultdict(list)
     users: dict[int, list[int]] = defaultdict(list)
     for j, lk in links.items():
@@ -66,19 +74,39 @@ def evidence(a: Document, b: Document, links: dict[int, Link | None]) -> dict[in
                 users[i].append(j)
     used = {i: tuple(js) for i, js in users.items()}
     out = {}
+    asks: dict[int, Link] = {}
+    a_squashed, b_squashed = verbatim_index(a), squashed(b)
     for j, lk in links.items():
         if lk is None or b.sentences[j].kind != "body":
             continue
         group = tuple(groups.get(lk.sources[0], [j])) or (j,)
         flags, notes = check_all(Context(a, b, j, lk.sources, group, used))
         out[j] = Evidence(lk, flags, notes, features(a, b, lk, flags))
+        if (
+            read_meaning
+            and b_squashed[j] not in a_squashed  # a verbatim sentence never reaches the model
+            # a weak link (no sentence says it in the same words) is read too: it may say the same thing
+            and (lk.similarity < LINK_MIN or needs_model(out[j].features, flags))
+        ):
+            asks[j] = lk
+    for j, judgement in judge(a, b, asks).items():
+        ev = out[j]
+        out[j] = Evidence(ev.link, ev.flags, ev.notes, ev.features | meaning_features(judgement), judgement)
+    for j, ev in out.items():
+        if j not in asks:
+            out[j] = Evidence(ev.link, ev.flags, ev.notes, ev.features | meaning_features(SETTLED))
     return out
 
 
-def diff_derived(a: Document, b: Document, al: Alignment) -> list[SentenceResult]:
-    """Label each sentence of ``b`` against source ``a``."""
+def meaning_features(j: Judgement) -> dict[str, float]:
+    """The model's probabilities as support-classifier features."""
+    return {"nli_entail": j.entail, "nli_contradict": j.contradict}
+
+
+def diff_derived(a: Document, b: Document, al: Alignment, read_meaning: bool = True) -> list[SentenceResult]:
+    """Label each sentence of ``b`` against source ``a`` (``read_meaning``: see ``evidence``)."""
     links = links_of(a, b, al)
-    found = evidence(a, b, links)
+    found = evidence(a, b, links, read_meaning)
     probs = dict(zip(found, support_probabilities([ev.features for ev in found.values()]), strict=True))
     a_squashed, b_squashed = verbatim_index(a), squashed(b)
     results = []
@@ -103,12 +131,30 @@ def diff_derived(a: Document, b: Document, al: Alignment) -> list[SentenceResult
                     _round(lk.similarity) if lk else None,
                 )
             )
-        elif lk is None or lk.similarity < LINK_MIN:
+        elif lk is None or (lk.similarity < LINK_MIN and not supported_in_meaning(found[j])):
             results.append(SentenceResult(sent, "added", [], _round(lk.similarity) if lk else None))
+        elif lk.similarity < LINK_MIN:  # new words, the same claim: the model reads it in the source
+            judged = found[j].judgement
+            note = {
+                "type": "meaning",
+                "detail": "worded unlike any source sentence, but read as following from "
+                f"{'them' if len(judged.premise) > 1 else 'it'} ({judged.entail:.0%} entailment)",
+            }
+            results.append(
+                SentenceResult(
+                    sent,
+                    "paraphrase",
+                    list(judged.premise),
+                    _round(lk.similarity),
+                    [],
+                    [*found[j].notes, note],
+                    round(judged.entail, 3),
+                )
+            )
         else:
             ev = found[j]
             p = float(probs[j])
-            label, flags = _decide(a, b, lk, p, ev.flags)
+            label, flags = _decide(a, b, lk, p, ev)
             results.append(
                 SentenceResult(
                     sent,
@@ -123,13 +169,16 @@ def diff_derived(a: Document, b: Document, al: Alignment) -> list[SentenceResult
     return results
 
 
-def _decide(a: Document, b: Document, lk: Link, p: float, flags: list[Flag]) -> tuple[str, list[Flag]]:
+def _decide(a: Document, b: Document, lk: Link, p: float, ev: Evidence) -> tuple[str, list[Flag]]:
+    flags = ev.flags
     if p >= support_threshold() and not any(decisive(f) for f in flags):
         return "paraphrase", flags
     if flags:
         return "altered", flags
     runs = _novel_runs(a, b, lk.b)
     if not runs:
+        if ev.judgement.ran and ev.judgement.entail < 0.5:
+            return "altered", [meaning_flag(a, b, lk.b, ev.judgement)]
         return "paraphrase", flags
     return "altered", [
         Flag(
@@ -140,6 +189,27 @@ def _decide(a: Document, b: Document, lk: Link, p: float, flags: list[Flag]) -> 
         )
         for s, e in runs[:3]
     ]
+
+
+def supported_in_meaning(ev: Evidence) -> bool:
+    """A weakly linked sentence (worded unlike any source sentence) that the entailment model reads as
+    following from its source passage, with no fact flag against it: a paraphrase, not an addition
+    (``support.rescue_threshold``, learned with the support classifier)."""
+    return ev.judgement.ran and ev.judgement.entail >= rescue_threshold() and not ev.flags
+
+
+def meaning_flag(a: Document, b: Document, j: int, judgement: Judgement) -> Flag:
+    """``meaning_changed``: the model reads the sentence as not following from its source passage (no
+    explicit fact check fired); strong when it reads a contradiction."""
+    first, last = a.sentences[judgement.premise[0]], a.sentences[judgement.premise[-1]]
+    sent = b.sentences[j]
+    contradicts = judgement.contradict >= 0.5
+    detail = (
+        f"reads as contradicting the source ({judgement.contradict:.0%} contradiction)"
+        if contradicts
+        else f"does not follow from the source ({judgement.entail:.0%} entailment)"
+    )
+    return Flag("meaning_changed", detail, (first.start, last.end), (sent.start, sent.end), contradicts)
 
 
 def decisive(flag: Flag) -> bool:

@@ -3,9 +3,10 @@
 A small model (gradient-boosted trees, or a logistic model) over alignment, lexical and fact features: how
 much of the sentence the source holds, word for word and by word vectors; which words it inserts with no
 counterpart, and which pairs of shared words it puts in reverse order (arguments swapped); which figures and
-names it takes from elsewhere in the story rather than from the linked sentences; and the fact-check flags.
-No NLI model ships on PyPI, so the model is trained by ``scripts/train_support.py`` on development data and
-shipped as a JSON file of weights.
+names it takes from elsewhere in the story rather than from the linked sentences; the fact-check flags; and
+wiretrace's entailment model's probabilities that the linked source passage entails or contradicts the
+sentence (``nli_entail``, ``nli_contradict``; ``entail.cascade`` says which sentences it reads). The model is
+trained by ``scripts/train_support.py`` on development data and shipped as a JSON file of weights.
 """
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ FEATURES = (
     "discordant",
     "local_numbers",
     "local_entities",
+    "nli_entail",
+    "nli_contradict",
 )
 UNMATCHED_BELOW = 0.6  # a word whose nearest source word is less similar than this is new information
 
@@ -285,6 +288,13 @@ def support_probabilities(rows: list[dict[str, float]]) -> np.ndarray:
 
 def support_threshold() -> float:
     return float(_model().get("threshold", 0.5))
+
+
+def rescue_threshold() -> float:
+    """The entailment probability from which a sentence worded unlike any source sentence is still a
+    paraphrase (``diff.supported_in_meaning``); chosen with the classifier by scripts/train_support.py
+    (above 1: never)."""
+    return float(_model().get("rescue_threshold", 1.01))
 
 
 def support_probability(feats: dict[str, float]) -> float:

@@ -45,6 +45,7 @@ SEVERE_FLAGS = frozenset(
         "attribution_added",
         "attribution_changed",
         "negation_changed",
+        "meaning_changed",
     }
 )
 RELATION_WORDS = {"rewrite": "a REWRITE", "copy": "a COPY"}
