@@ -189,14 +189,22 @@ def paraphrase_task(limit: int | None) -> dict:
     }
 
 
-def relation_task(n_each: int) -> dict:
-    from wiretrace.compare import compare
+def relation_of(a: str, b: str) -> str:
+    """The pair's relation type as ``compare`` gives it (which decides it from the links alone, as corpus
+    mode does), without the claim-level diff that the relation does not need."""
+    from wiretrace.compare import relate_documents
+    from wiretrace.model import Article
+    from wiretrace.prepare import prepare
 
+    return relate_documents(prepare(Article(text=a)), prepare(Article(text=b)))[0].type
+
+
+def relation_task(n_each: int) -> dict:
     pairs = ds.relation_pairs(n_each=n_each)
     truth = [p.relation for p in pairs]
     pred, confusion = [], {}
     for p in pairs:
-        rel = compare(p.a, p.b).relation.type
+        rel = relation_of(p.a, p.b)
         got = "derived" if rel in ("copy", "rewrite") else rel
         pred.append(got)
         confusion[(p.relation, got)] = confusion.get((p.relation, got), 0) + 1
@@ -217,13 +225,11 @@ def reuse_task(limit: int | None) -> dict:
     """Data the relation rules were not first built on: LLM polishes and rewrites of real BBC texts
     (derived), Clough and Stevenson's graded answers (cut / light / heavy derived, non independent),
     against the relation benchmark's ECB+ same-event pairs (independent) for the LLM set's negatives."""
-    from wiretrace.compare import compare
-
     llm = ds.llm_rewrites()
     llm = llm[:: max(1, len(llm) // limit)] if limit else llm
     same = [p for p in ds.relation_pairs(n_each=300) if p.relation == "same_event"]
-    llm_rel = [compare(x.source, x.rewrite).relation.type for x in llm]
-    same_rel = [compare(p.a, p.b).relation.type for p in same]
+    llm_rel = [relation_of(x.source, x.rewrite) for x in llm]
+    same_rel = [relation_of(p.a, p.b) for p in same]
     groups: dict[str, list[str]] = {}
     for x, rel in zip(llm, llm_rel, strict=True):
         kind = x.operation if x.operation in ("complete", "rewrite") else "polish"
@@ -233,7 +239,7 @@ def reuse_task(limit: int | None) -> dict:
     base = TfidfBaseline().fit([t for pair in pairs for t in pair])
     _, base_ba = best_threshold_balanced_accuracy(base.pair_scores(pairs), truth)
     answers = ds.clough_stevenson()
-    c_rel = [compare(x.source, x.answer).relation.type for x in answers]
+    c_rel = [relation_of(x.source, x.answer) for x in answers]
     c_truth = [x.category != "non" for x in answers]
     c_base = TfidfBaseline().fit([x.source for x in answers] + [x.answer for x in answers])
     _, c_base_ba = best_threshold_balanced_accuracy(

@@ -24,9 +24,13 @@ def test_shipped_model_is_the_one_its_recipe_recorded():
     assert recipe["dev"]["int8"]["binary_accuracy"] > 0.8  # the record is of a model that learned
 
 
-@pytest.mark.parametrize("pair", PAIRS, ids=[p["edit"] for p in PAIRS])
+MODEL_READS = [p for p in PAIRS if p["edit"] != "roles"]
+
+
+@pytest.mark.parametrize("pair", MODEL_READS, ids=[p["edit"] for p in MODEL_READS])
 def test_model_reads_real_sentence_edits(pair):
-    """An antonym, a negation removed and two teams swapped are not entailed; a compression is."""
+    """An antonym and a negation removed are not entailed; a compression is. (Two teams swapped are not
+    the model's to see: it gives the swap about what it gives the sentence itself; ``roles`` checks it.)"""
     (p,) = entail.model().score([(pair["premise"], pair["hypothesis"])])
     assert p.shape == (3,) and abs(float(p.sum()) - 1.0) < 1e-4
     if pair["entailed"]:

@@ -14,6 +14,7 @@ from .checks import Context, check_all, invents_items
 from .entail.cascade import SETTLED, Judgement, judge, needs_model
 from .lexicon import STOPWORDS
 from .model import Document, Flag, SentenceResult
+from .roles import check_roles
 from .support import features, rescue_threshold, support_probabilities, support_threshold
 from .text import WORD, content_stem, squash
 
@@ -23,7 +24,14 @@ LINK_MIN = 0.44  # blended similarity below which no source sentence supports a 
 # Flags that contradict the source outright: a sentence carrying one is altered whatever the classifier says
 # (so is one that spells out several things the source never names, see ``checks.invents_items``).
 HARD_FLAGS = frozenset(
-    {"number_changed", "date_changed", "quote_fabricated", "quote_altered", "negation_changed"}
+    {
+        "number_changed",
+        "date_changed",
+        "quote_fabricated",
+        "quote_altered",
+        "negation_changed",
+        "roles_swapped",
+    }
 )
 DERIVED_LABELS = ("verbatim", "paraphrase", "altered")
 
@@ -80,7 +88,9 @@ def evidence(
         if lk is None or b.sentences[j].kind != "body":
             continue
         group = tuple(groups.get(lk.sources[0], [j])) or (j,)
-        flags, notes = check_all(Context(a, b, j, lk.sources, group, used))
+        ctx = Context(a, b, j, lk.sources, group, used)
+        flags, notes = check_all(ctx)
+        flags += check_roles(ctx)
         out[j] = Evidence(lk, flags, notes, features(a, b, lk, flags))
         if (
             read_meaning

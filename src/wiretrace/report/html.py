@@ -46,6 +46,7 @@ SEVERE_FLAGS = frozenset(
         "attribution_changed",
         "negation_changed",
         "meaning_changed",
+        "roles_swapped",
     }
 )
 RELATION_WORDS = {"rewrite": "a REWRITE", "copy": "a COPY"}
