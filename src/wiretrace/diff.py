@@ -101,16 +101,8 @@ def evidence(
             asks[j] = lk
     for j, judgement in judge(a, b, asks).items():
         ev = out[j]
-        out[j] = Evidence(ev.link, ev.flags, ev.notes, ev.features | meaning_features(judgement), judgement)
-    for j, ev in out.items():
-        if j not in asks:
-            out[j] = Evidence(ev.link, ev.flags, ev.notes, ev.features | meaning_features(SETTLED))
+        out[j] = Evidence(ev.link, ev.flags, ev.notes, ev.features, judgement)
     return out
-
-
-def meaning_features(j: Judgement) -> dict[str, float]:
-    """The model's probabilities as support-classifier features."""
-    return {"nli_entail": j.entail, "nli_contradict": j.contradict}
 
 
 def diff_derived(a: Document, b: Document, al: Alignment, read_meaning: bool = True) -> list[SentenceResult]:

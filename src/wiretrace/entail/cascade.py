@@ -6,7 +6,9 @@ it: a verbatim sentence is settled before any of this runs, and a sentence whose
 fact flag, is taken as supported (``needs_model``). The others are scored in one batch against their
 linked source sentences in document order; a sentence the linked sentences do not entail gets a second
 try against a two-sentence window around its best source (an alignment link may miss the neighbour
-that holds the rest of the claim). The support classifier reads the two probabilities as features.
+that holds the rest of the claim). ``diff`` acts on the reading: a sentence the classifier finds
+unsupported, with no fact flag and no new words, is ``altered`` with ``meaning_changed`` when the model
+does not read it in its source; a weakly linked sentence it reads as entailed is a paraphrase.
 """
 
 from __future__ import annotations
