@@ -35,6 +35,7 @@ from bench.baseline import (  # noqa: E402
     predict_relation,
     predict_threshold,
 )
+from bench.direction_bench import bench_lines as direction_lines  # noqa: E402
 from bench.featurize import derived_labels, unsupported  # noqa: E402
 
 
@@ -549,6 +550,7 @@ def main() -> None:
         "a change.",
         "",
     ]
+    lines += [*direction_lines(), ""]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(lines))
     print("\n".join(lines))
