@@ -83,16 +83,21 @@ def _story_words(doc: Document) -> int:
     return sum(len(doc.tokens[s.i]) for s in doc.sentences if s.kind == "body")
 
 
-def specifics(doc: Document) -> set[str]:
+def specifics(doc: Document) -> frozenset[str]:
     """Figures and capitalised names of the story sentences (a name opening a sentence is left out: it
-    may be any word). Cheap and regex-based, so that corpus mode's light Documents have them too."""
-    out: set[str] = set()
-    for s in doc.sentences:
-        if s.kind != "body":
-            continue
-        out.update(m.group(0).replace(",", "") for m in _NUMBER.finditer(s.text))
-        out.update(m.group(0).lower() for m in _NAME.finditer(s.text))
-    return out
+    may be any word). Cheap and regex-based, so that corpus mode's light Documents have them too; once
+    per Document (corpus verification compares one article with many)."""
+
+    def found() -> frozenset[str]:
+        out: set[str] = set()
+        for s in doc.sentences:
+            if s.kind != "body":
+                continue
+            out.update(m.group(0).replace(",", "") for m in _NUMBER.finditer(s.text))
+            out.update(m.group(0).lower() for m in _NAME.finditer(s.text))
+        return frozenset(out)
+
+    return doc.memo("direction.specifics", found)
 
 
 def _junk(doc: Document) -> int:
