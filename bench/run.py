@@ -36,6 +36,7 @@ from bench.baseline import (  # noqa: E402
     predict_relation,
     predict_threshold,
 )
+from bench.direction_bench import bench_lines as direction_lines  # noqa: E402
 from bench.featurize import derived_labels, unsupported  # noqa: E402
 
 
@@ -592,6 +593,9 @@ def main() -> None:
         "a change.",
         "",
     ]
+    # The direction model is checked against its recipe from the committed feature table (re-comparing
+    # the 4,836 training pairs takes 15-20 min: `python bench/direction_bench.py` does it).
+    lines += [*direction_lines(features=ROOT / "bench" / "direction_features.json.gz"), ""]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(lines))
     print("\n".join(lines))

@@ -111,10 +111,11 @@ def test_a_rewrite_that_credits_the_wire_in_a_formula_is_credited_syndication():
 
 def test_a_rewrite_that_keeps_another_wire_named_in_the_story_but_drops_the_source_credit():
     """Both seed texts with the same real sentence naming dpa as its source (tests/data/inline_credits.json)
-    appended to the story: the AP story carries AP and dpa, the rewrite only dpa. The AP credit is still
-    direction evidence, and its loss is still uncredited reuse."""
+    appended to the story: both attribute a claim to dpa (attribution, not a credit), the AP story alone
+    carries the AP credit. The AP credit is still direction evidence, and its loss is still uncredited
+    reuse."""
     rows = load_json("inline_credits.json")
-    dpa = next(r["text"] for r in rows if r["credits"] == ["dpa"])
+    dpa = next(r["text"] for r in rows if r["attributed"] == ["dpa"])
     ap = SEED_AP.read_text(encoding="utf-8").rstrip() + f"\n{dpa}\n"
     rewrite = (DATA / "seed_rewrite.txt").read_text(encoding="utf-8").rstrip() + f"\n{dpa}\n"
     for first, second, original in ((ap, rewrite, "a"), (rewrite, ap, "b")):

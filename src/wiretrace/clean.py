@@ -3,6 +3,12 @@
 Every line is kept and labelled: ``headline``, ``boilerplate`` (with a reason) or ``body``. Wire credits
 ("— AP", "(Reuters) -", "AFP") are carved out of the lines they sit in and parsed into ``credits``,
 because a dropped credit is the main evidence of uncredited reuse.
+
+A wire named inside a story sentence ("according to Xinhua", "told AFP", "the Associated Press reported")
+is not a credit: it is attribution of one claim, which any outlet reporting the story may write, the
+original or a rewrite. ``attributions`` lists those wires apart, so that direction never reads them as a
+credit line, while ``relation.findings`` still counts a derived text that names the wire as its source in
+a sentence as crediting it.
 """
 
 from __future__ import annotations
@@ -48,10 +54,11 @@ _DATELINES = (
 )
 # "... forces. — AP" or "... (AP)" at the end of a line.
 _SUFFIX = re.compile(rf"\s*(?:{_DASH}\s*(?P<w1>{_WIRE_ALT})|\((?P<w2>{_WIRE_ALT})\))\s*$")
-# A story that names the wire as its source in a sentence credits it too: "according to Reuters", "the
-# Associated Press reported", "AFP news agency reports". (Case-sensitive: "AP", not "ap".)
+# A story sentence that names the wire as the source of a claim attributes it (``attributions``, not a
+# credit): "according to Reuters", "the Associated Press reported", "AFP news agency reports", "told AFP".
+# (Case-sensitive: "AP", not "ap".)
 _INLINE_CREDIT = re.compile(
-    rf"\b(?:[Aa]ccording to|[Rr]eported by|[Cc]ited by|[Qq]uoted by|[Rr]eports? from)\s+(?:the\s+)?"
+    rf"\b(?:[Aa]ccording to|[Rr]eported by|[Cc]ited by|[Qq]uoted by|[Rr]eports? from|told)\s+(?:the\s+)?"
     rf"(?P<w1>{_WIRE_ALT})\b"
     rf"|\b(?P<w2>{_WIRE_ALT})(?:\s+news agency)?\s+(?:reported|reports|said in a report)\b"
 )
@@ -70,7 +77,7 @@ AGENCIES = "agencies"
 _UNNAMED_WIRES = re.compile(
     r"\b(?:news |wire |press )?(?:agencies|agency|wire services|wires)\b", re.IGNORECASE
 )
-_INLINE_TRIGGERS = ("ccording to", "eport", "ited by", "uoted by")  # what every alternative needs
+_INLINE_TRIGGERS = ("ccording to", "eport", "ited by", "uoted by", "told")  # what every alternative needs
 _CREDIT_LINE = re.compile(
     rf"^(?:{_DASH}\s*)?(?:\(?\s*(?:By\s+)?(?:[\w.' -]+,\s*)?(?P<wire>{_WIRE_ALT})\s*\)?"
     rf"|(?:Copyright|©|\(c\)).{{0,60}}?(?P<wire2>{_WIRE_ALT}).*"
@@ -214,7 +221,6 @@ def clean(text: str, title: str | None = None) -> tuple[list[Block], list[str]]:
                 m.start() + (len(m.group(0)) - len(m.group(0).lstrip())), end, "boilerplate", "credit line"
             )
         if body_end > body_start:
-            credits.extend(_inline_credits(text[body_start:body_end]))
             blocks.append(Block(body_start, body_end, "body"))
             seen_body = True
         if suffix:
@@ -241,11 +247,16 @@ def republished_from(text: str, blocks: list[Block]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def _inline_credits(line: str) -> list[str]:
-    """Wires a story sentence names as its source (the pattern's word boundaries keep "AP" whole)."""
-    if not any(t in line for t in _INLINE_TRIGGERS):
-        return []
-    return [canonical_wire(m.group("w1") or m.group("w2")) for m in _INLINE_CREDIT.finditer(line)]
+def attributions(text: str, blocks: list[Block]) -> tuple[str, ...]:
+    """Wires the story sentences name as the source of a claim ("according to Reuters", "dpa reported",
+    "told AFP"): attribution, not a credit line (the pattern's word boundaries keep "AP" whole)."""
+    out = []
+    for b in blocks:
+        line = text[b.start : b.end]
+        if b.kind != "body" or not any(t in line for t in _INLINE_TRIGGERS):
+            continue
+        out.extend(canonical_wire(m.group("w1") or m.group("w2")) for m in _INLINE_CREDIT.finditer(line))
+    return tuple(dict.fromkeys(out))
 
 
 def _is_wire_token(line: str, m: re.Match[str]) -> bool:

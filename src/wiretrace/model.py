@@ -86,6 +86,7 @@ class Document:
     tokens: tuple[tuple[str, ...], ...]  # content-word stems per sentence
     language: str = "en"
     republished_from: tuple[str, ...] = ()  # outlets its syndication notices name as first publisher
+    attributions: tuple[str, ...] = ()  # wires its story sentences name as a claim's source (not credits)
     _memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def body(self) -> list[Sentence]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .clean import clean, republished_from
+from .clean import attributions, clean, republished_from
 from .facts import extract, quotes
 from .language import detect_language
 from .model import Article, Document, Facts, Sentence
@@ -35,4 +35,5 @@ def prepare(article: Article, light: bool = False) -> Document:
     tokens = tuple(content_stems(s.text) for s in sentences)
     language = article.language or detect_language(" ".join(s.text for s in sentences if s.kind == "body"))
     notices = republished_from(text, blocks)
-    return Document(article, tuple(sentences), facts, tuple(credits), tokens, language, notices)
+    named = attributions(text, blocks)
+    return Document(article, tuple(sentences), facts, tuple(credits), tokens, language, notices, named)

@@ -281,6 +281,8 @@ def encode_record(
     }
     if doc.republished_from:  # rare: kept out of the other records
         head["p"] = list(doc.republished_from)
+    if doc.attributions:  # wires named in story sentences (records written before this hold none)
+        head["a"] = list(doc.attributions)
     head_b = json.dumps(head, separators=(",", ":")).encode()
     toks_b = "\n".join(" ".join(t) for t in doc.tokens).encode()
     spans = np.asarray([(s.start, s.end) for s in doc.sentences], np.int32).reshape(-1, 2).tobytes()
@@ -307,6 +309,7 @@ class Record:
     spans: np.ndarray  # (n, 2) int32
     vectors: np.ndarray  # (n, dim) int8
     republished_from: tuple[str, ...] = ()  # outlets the syndication notices name
+    attributions: tuple[str, ...] = ()  # wires the story sentences name as a claim's source
 
     @cached_property
     def tokens(self) -> tuple[tuple[str, ...], ...]:
@@ -351,6 +354,7 @@ def decode_record(blob: bytes) -> Record:
         spans,
         vectors,
         tuple(head.get("p", ())),
+        tuple(head.get("a", ())),
     )
 
 
@@ -436,7 +440,14 @@ def record_document(rec: Record, article: Article, boilerplate: frozenset[int] =
         quoted[i].append(Mention("quote", s, e, text[s:e]))
     facts = tuple(Facts(quotes=tuple(q)) for q in quoted)
     return Document(
-        article, tuple(sentences), facts, rec.credits, rec.tokens, rec.language, rec.republished_from
+        article,
+        tuple(sentences),
+        facts,
+        rec.credits,
+        rec.tokens,
+        rec.language,
+        rec.republished_from,
+        rec.attributions,
     )
 
 

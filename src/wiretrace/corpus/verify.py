@@ -16,8 +16,10 @@ is marked, and the pair's relation is decided exactly as the compare engine deci
   the link labels it drops, which the direction evidence needs).
 
 Direction and credit come from cheap evidence: the engine's ``decide_direction`` over the link labels
-(claimed dates, wire credits, page furniture, containment; the fact flags of the full diff are not
-there yet) and its ``findings`` (credited syndication / uncredited reuse). Each kept pair also records
+(claimed dates, wire credits, containment, length, figures and names, page furniture; the fact flags of
+the full diff are not there yet, so "sharpened wording" never counts here), which names an original only
+when its calibrated model is confident and otherwise leaves the edge for the story builder to orient by
+dates, and its ``findings`` (credited syndication / uncredited reuse). Each kept pair also records
 ``explained``: the idf^2-weighted share of the derived text's vocabulary that the source holds (corpus
 document frequencies), and ``cosine``: the two texts' TF-IDF cosine (how central the shared words are to
 both); the story builder weighs the two to choose between competing sources.

@@ -58,6 +58,7 @@ def side_dict(doc: Document, results: list[SentenceResult], derived: bool) -> di
         "language": doc.language,
         "credits": list(doc.credits),
         "republished_from": list(doc.republished_from),
+        "attributions": list(doc.attributions),  # wires named in story sentences: attribution, not credits
         "sentences": [sentence_dict(r, derived) for r in results],
     }
 
