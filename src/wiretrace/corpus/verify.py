@@ -45,15 +45,13 @@ from ..diff import link_labels
 from ..model import Article, Document
 from ..prepare import prepare
 from ..relation import (
-    DERIVED_VOCAB,
-    RETOLD_REPEATED,
     UNRELATED_BELOW,
     coverage,
     decide_direction,
     decide_relation,
     findings,
     is_brief,
-    may_retell,
+    may_derive,
     repeated_share,
     set_containment,
 )
@@ -138,7 +136,7 @@ def relate(da: Document, db: Document, va: np.ndarray, vb: np.ndarray):
     forward = align.build(da, db, vectors=(va, vb))
     b_lab = link_labels(da, db, forward)
     a_lab = link_labels(db, da, forward.transpose(da, db))
-    b_cov, a_cov = coverage(db, b_lab), coverage(da, a_lab)
+    b_cov, a_cov = coverage(db, b_lab, da), coverage(da, a_lab, db)
     return decide_relation(da, db, b_cov, a_cov), b_cov, a_cov, b_lab, a_lab
 
 
@@ -237,18 +235,6 @@ def sketch_repeated(x: Sketch, y: Sketch) -> float:
     if x.repeated is None or y.repeated is None:
         return 1.0
     return max(share(x, y), share(y, x))
-
-
-def may_derive(body_x: int, body_y: int, vocab: float, reused: Callable[[], float]) -> bool:
-    """Whether the engine could call the pair copy or rewrite (else it can only say same_event or
-    unrelated, and no alignment is needed): ``decide_relation``'s derivation tests that need no alignment
-    to rule out. ``reused`` gives the pair's repeated share (computed only when it matters)."""
-    return (
-        vocab >= DERIVED_VOCAB
-        or is_brief(body_x, body_y, vocab)
-        # float sums in another order: err towards aligning
-        or (may_retell(body_x, body_y, vocab) and reused() < RETOLD_REPEATED + 1e-9)
-    )
 
 
 def containment(a: Item, b: Item) -> float:
