@@ -13,6 +13,7 @@ Measures, each on real data:
 
     python bench/relation_bench.py --reuters [--db PATH] [--workers 1]
     python bench/relation_bench.py --reuse
+    python bench/relation_bench.py --reproduced
 """
 
 from __future__ import annotations
@@ -129,6 +130,19 @@ def reuse_lines(r: dict) -> list[str]:
     ]
 
 
+def model_reproduced() -> bool:
+    """Whether scripts/train_relation.py, run now on the current code and data, writes the very relation
+    model that ships (minutes: it featurises every training pair)."""
+    import subprocess
+
+    shipped = ROOT / "src" / "wiretrace" / "data" / "relation_model.json"
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "model.json"
+        cmd = [sys.executable, str(ROOT / "scripts" / "train_relation.py"), "--out", str(out)]
+        subprocess.run(cmd, check=True, capture_output=True)
+        return out.read_bytes() == shipped.read_bytes()
+
+
 def relation_bench_lines(db: Path | None = None, workers: int = 1) -> list[str]:
     """The Reuters template measure as Markdown lines (indexes Reuters-21578: a few minutes)."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -143,6 +157,7 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=None, help="index file (kept; default a temporary one)")
     parser.add_argument("--no-index", action="store_true", help="count the edges of an existing --db")
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--reproduced", action="store_true", help="rerun the recipe, compare bytes")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
     args = parser.parse_args()
     out: dict = {}
@@ -154,6 +169,9 @@ def main() -> None:
     if args.reuse:
         out["reuse"] = reuse_figures()
         print("\n".join(reuse_lines(out["reuse"])))
+    if args.reproduced:
+        out["reproduced"] = model_reproduced()
+        print(f"relation model reproduced byte for byte: {out['reproduced']}")
     if args.json:
         args.json.write_text(json.dumps(out, indent=1) + "\n")
 

@@ -7,13 +7,14 @@ rebuilt from their stored records (no text is re-prepared, no sentence re-embedd
 is marked, and the pair's relation is decided exactly as the compare engine decides it:
 
 - vocabulary containment below ``UNRELATED_BELOW``: unrelated (the engine's first test);
-- containment below ``DERIVED_VOCAB``, not a brief of a longer text, and no possible retelling (too
-  unlike in length or vocabulary, or ``RETOLD_REPEATED`` of either text in sentences with the other's
-  content words: ``may_derive``): the engine can only answer ``same_event`` whatever the alignment
-  says, so the alignment is skipped unless the pair passes the corpus's same-event test (at least
-  ``SAME_EVENT_ENTITIES`` shared multi-word names);
+- outside ``relation.may_derive`` (containment below ``DERIVED_VOCAB``, not a brief of a longer text,
+  and no possible retelling): the engine never asks its classifier there and can only answer
+  ``same_event`` or ``unrelated``, so the alignment is skipped unless the pair passes the corpus's
+  same-event test (at least ``SAME_EVENT_ENTITIES`` shared multi-word names);
 - otherwise the sentence alignment runs (``relate``: the calls ``compare.relate_documents`` makes, plus
-  the link labels it drops, which the direction evidence needs).
+  the link labels it drops, which the direction evidence needs) and the relation classifier decides;
+  its fact features (figures and names) are read from the sentence texts, so the light Documents
+  rebuilt from records give the same features as the full ones.
 
 Direction and credit come from cheap evidence: the engine's ``decide_direction`` over the link labels
 (claimed dates, wire credits, page furniture, containment; the fact flags of the full diff are not
