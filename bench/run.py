@@ -404,6 +404,9 @@ def main() -> None:
     reuse = reuse_task(limit)
     speed = speed_task(10 if args.quick else 30)
     reproduced = None if args.quick else model_reproduced()
+    from bench.relation_bench import relation_bench_lines  # Reuters-21578 indexed whole: minutes
+
+    templates = [] if args.quick else relation_bench_lines(workers=2)
     cmd = "make bench" + (" (quick)" if args.quick else "")
     lines = [
         "# Benchmarks",
@@ -593,6 +596,7 @@ def main() -> None:
         "a change.",
         "",
     ]
+    lines += [*templates, ""] if templates else []
     # The direction model is checked against its recipe from the committed feature table (re-comparing
     # the 4,836 training pairs takes 15-20 min: `python bench/direction_bench.py` does it).
     lines += [*direction_lines(features=ROOT / "bench" / "direction_features.json.gz"), ""]

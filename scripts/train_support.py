@@ -29,23 +29,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 from bench.datasets import frank_sentences, msrp  # noqa: E402
 from bench.featurize import featurize  # noqa: E402
 from wiretrace.support import FEATURES  # noqa: E402
-
-
-def export_trees(clf) -> dict:
-    trees = []
-    for (pred,) in clf._predictors:
-        n = pred.nodes
-        trees.append(
-            {
-                "feature": [int(x) for x in n["feature_idx"]],
-                "threshold": [float(x) for x in n["num_threshold"]],
-                "left": [int(x) for x in n["left"]],
-                "right": [int(x) for x in n["right"]],
-                "value": [round(float(x), 6) for x in n["value"]],
-                "leaf": [bool(x) for x in n["is_leaf"]],
-            }
-        )
-    return {"type": "trees", "baseline": float(clf._baseline_prediction.ravel()[0]), "trees": trees}
+from wiretrace.trees import export_trees  # noqa: E402
 
 
 def objective(pred: np.ndarray, truth: np.ndarray, n_frank: int, n_pairs: int) -> float:

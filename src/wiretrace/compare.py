@@ -95,8 +95,8 @@ def compare_documents(da: Document, db: Document) -> Comparison:
     backward = forward.transpose(da, db)
     # The relation from the links alone, exactly as corpus verification decides it (``relate_documents``):
     # what the entailment model reads into a sentence changes its label, not whether the texts are related.
-    b_cov = coverage(db, link_labels(da, db, forward))
-    a_cov = coverage(da, link_labels(db, da, backward))
+    b_cov = coverage(db, link_labels(da, db, forward), da)
+    a_cov = coverage(da, link_labels(db, da, backward), db)
     rel = decide_relation(da, db, b_cov, a_cov)
     b_res = diff_derived(da, db, forward, read_meaning=rel.type != "unrelated")
     # a read as if derived from b, for the direction's evidence (links and flags: no model)
@@ -124,11 +124,20 @@ def relate_documents(
     Gives the same relation as ``compare_documents`` (derived-or-not depends only on the links) at a
     fraction of the cost; documents may be prepared ``light``.
     """
+    b_cov, a_cov = pair_coverage(da, db, vectors)
+    return decide_relation(da, db, b_cov, a_cov), b_cov, a_cov
+
+
+def pair_coverage(
+    da: Document, db: Document, vectors: tuple[np.ndarray, np.ndarray] | None = None
+) -> tuple[Coverage, Coverage]:
+    """Both directions' coverage from the alignment's links (b from a, a from b), facts included: what
+    the relation is decided from (``relation.relation_features``)."""
     va, vb = vectors if vectors is not None else (sentence_vectors(da), sentence_vectors(db))
     forward = align.build(da, db, vectors=(va, vb))
-    b_cov = coverage(db, link_labels(da, db, forward))
-    a_cov = coverage(da, link_labels(db, da, forward.transpose(da, db)))
-    return decide_relation(da, db, b_cov, a_cov), b_cov, a_cov
+    b_cov = coverage(db, link_labels(da, db, forward), da)
+    a_cov = coverage(da, link_labels(db, da, forward.transpose(da, db)), db)
+    return b_cov, a_cov
 
 
 def _unmatched(r: SentenceResult) -> SentenceResult:

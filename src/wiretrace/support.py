@@ -14,10 +14,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
-import json
 import math
-from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 
@@ -28,6 +25,7 @@ from .facts import quantity_supported
 from .lexicon import STOPWORDS
 from .model import Document, Flag
 from .text import WORD, stem
+from .trees import load_model, raw_scores, sigmoid
 
 FEATURES = (
     "cosine",
@@ -244,28 +242,15 @@ def features(a: Document, b: Document, link: Link, flags: list[Flag]) -> dict[st
     }
 
 
-@lru_cache(maxsize=1)
 def _model() -> dict:
-    path = resources.files("wiretrace") / "data" / "support_model.json"
-    model = json.loads(path.read_text())
-    if model["type"] == "trees":
-        # All trees in one flat node table, so every row walks every tree together, one level per step.
-        offsets = np.cumsum([0] + [len(t["leaf"]) for t in model["trees"]])[:-1]
-        flat = {
-            k: np.concatenate([np.asarray(t[k]) for t in model["trees"]])
-            for k in ("feature", "threshold", "left", "right", "value", "leaf")
-        }
-        for k in ("left", "right"):
-            flat[k] = flat[k] + np.repeat(offsets, [len(t["leaf"]) for t in model["trees"]])
-        model["flat"], model["roots"] = flat, offsets
-    return model
+    return load_model("support_model.json")
 
 
 def support_probabilities(rows: list[dict[str, float]]) -> np.ndarray:
     """P(supported by the linked source) for each feature row, from the shipped model.
 
     The model is gradient-boosted shallow trees (or a logistic model), exported from scikit-learn to
-    plain arrays so that nothing but numpy is needed to run it.
+    plain arrays so that nothing but numpy is needed to run it (``trees``).
     """
     if not rows:
         return np.zeros(0)
@@ -274,15 +259,8 @@ def support_probabilities(rows: list[dict[str, float]]) -> np.ndarray:
     if model["type"] == "logistic":
         z = model["intercept"] + ((X - model["mean"]) / model["scale"]) @ np.asarray(model["coef"])
     else:
-        t = model["flat"]
-        node = np.tile(model["roots"], (len(X), 1))  # (rows, trees)
-        row = np.arange(len(X))[:, None]
-        while not t["leaf"][node].all():
-            go_left = X[row, t["feature"][node]] <= t["threshold"][node]
-            step = np.where(go_left, t["left"][node], t["right"][node])
-            node = np.where(t["leaf"][node], node, step)
-        z = model["baseline"] + t["value"][node].sum(axis=1)
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        z = raw_scores(model, X)
+    return sigmoid(z)
 
 
 def support_threshold() -> float:

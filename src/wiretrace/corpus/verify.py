@@ -7,13 +7,14 @@ rebuilt from their stored records (no text is re-prepared, no sentence re-embedd
 is marked, and the pair's relation is decided exactly as the compare engine decides it:
 
 - vocabulary containment below ``UNRELATED_BELOW``: unrelated (the engine's first test);
-- containment below ``DERIVED_VOCAB``, not a brief of a longer text, and no possible retelling (too
-  unlike in length or vocabulary, or ``RETOLD_REPEATED`` of either text in sentences with the other's
-  content words: ``may_derive``): the engine can only answer ``same_event`` whatever the alignment
-  says, so the alignment is skipped unless the pair passes the corpus's same-event test (at least
-  ``SAME_EVENT_ENTITIES`` shared multi-word names);
+- outside ``relation.may_derive`` (containment below ``DERIVED_VOCAB``, not a brief of a longer text,
+  and no possible retelling): the engine never asks its classifier there and can only answer
+  ``same_event`` or ``unrelated``, so the alignment is skipped unless the pair passes the corpus's
+  same-event test (at least ``SAME_EVENT_ENTITIES`` shared multi-word names);
 - otherwise the sentence alignment runs (``relate``: the calls ``compare.relate_documents`` makes, plus
-  the link labels it drops, which the direction evidence needs).
+  the link labels it drops, which the direction evidence needs) and the relation classifier decides;
+  its fact features (figures and names) are read from the sentence texts, so the light Documents
+  rebuilt from records give the same features as the full ones.
 
 Direction and credit come from cheap evidence: the engine's ``decide_direction`` over the link labels
 (claimed dates, wire credits, containment, length, figures and names, page furniture; the fact flags of
@@ -47,15 +48,13 @@ from ..diff import link_labels
 from ..model import Article, Document
 from ..prepare import prepare
 from ..relation import (
-    DERIVED_VOCAB,
-    RETOLD_REPEATED,
     UNRELATED_BELOW,
     coverage,
     decide_direction,
     decide_relation,
     findings,
     is_brief,
-    may_retell,
+    may_derive,
     repeated_share,
     set_containment,
 )
@@ -140,7 +139,7 @@ def relate(da: Document, db: Document, va: np.ndarray, vb: np.ndarray):
     forward = align.build(da, db, vectors=(va, vb))
     b_lab = link_labels(da, db, forward)
     a_lab = link_labels(db, da, forward.transpose(da, db))
-    b_cov, a_cov = coverage(db, b_lab), coverage(da, a_lab)
+    b_cov, a_cov = coverage(db, b_lab, da), coverage(da, a_lab, db)
     return decide_relation(da, db, b_cov, a_cov), b_cov, a_cov, b_lab, a_lab
 
 
@@ -239,18 +238,6 @@ def sketch_repeated(x: Sketch, y: Sketch) -> float:
     if x.repeated is None or y.repeated is None:
         return 1.0
     return max(share(x, y), share(y, x))
-
-
-def may_derive(body_x: int, body_y: int, vocab: float, reused: Callable[[], float]) -> bool:
-    """Whether the engine could call the pair copy or rewrite (else it can only say same_event or
-    unrelated, and no alignment is needed): ``decide_relation``'s derivation tests that need no alignment
-    to rule out. ``reused`` gives the pair's repeated share (computed only when it matters)."""
-    return (
-        vocab >= DERIVED_VOCAB
-        or is_brief(body_x, body_y, vocab)
-        # float sums in another order: err towards aligning
-        or (may_retell(body_x, body_y, vocab) and reused() < RETOLD_REPEATED + 1e-9)
-    )
 
 
 def containment(a: Item, b: Item) -> float:
