@@ -92,7 +92,7 @@ def markdown(r: dict) -> list[str]:
         + ", ".join(f"{k} {v:.3f} of {n}" for k, (n, v) in r["kinds"].items())
         + " |",
         f"| model load time | {r['load_s'] * 1000:.0f} ms |",
-        f"| pairs/s on this machine (2 threads, batches of like length; median {r['median_tokens']:.0f} "
+        f"| pairs/s on this machine (2 threads, each pair on its own; median {r['median_tokens']:.0f} "
         f"tokens a pair) | {r['pairs_per_s']:.0f} |",
         "",
     ]

@@ -133,14 +133,9 @@ def reuse_lines(r: dict) -> list[str]:
 def model_reproduced() -> bool:
     """Whether scripts/train_relation.py, run now on the current code and data, writes the very relation
     model that ships (minutes: it featurises every training pair)."""
-    import subprocess
+    from bench.run import recipe_reproduces
 
-    shipped = ROOT / "src" / "wiretrace" / "data" / "relation_model.json"
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "model.json"
-        cmd = [sys.executable, str(ROOT / "scripts" / "train_relation.py"), "--out", str(out)]
-        subprocess.run(cmd, check=True, capture_output=True)
-        return out.read_bytes() == shipped.read_bytes()
+    return recipe_reproduces("train_relation.py", ROOT / "src" / "wiretrace" / "data" / "relation_model.json")
 
 
 def relation_bench_lines(db: Path | None = None, workers: int = 1) -> list[str]:
