@@ -95,8 +95,7 @@ def compare_documents(da: Document, db: Document) -> Comparison:
     backward = forward.transpose(da, db)
     # The relation from the links alone, exactly as corpus verification decides it (``relate_documents``):
     # what the entailment model reads into a sentence changes its label, not whether the texts are related.
-    b_cov = coverage(db, link_labels(da, db, forward), da)
-    a_cov = coverage(da, link_labels(db, da, backward), db)
+    b_cov, a_cov = link_coverage(da, db, forward, backward)
     rel = decide_relation(da, db, b_cov, a_cov)
     b_res = diff_derived(da, db, forward, read_meaning=rel.type != "unrelated")
     # a read as if derived from b, for the direction's evidence (links and flags: no model)
@@ -135,9 +134,14 @@ def pair_coverage(
     the relation is decided from (``relation.relation_features``)."""
     va, vb = vectors if vectors is not None else (sentence_vectors(da), sentence_vectors(db))
     forward = align.build(da, db, vectors=(va, vb))
-    b_cov = coverage(db, link_labels(da, db, forward), da)
-    a_cov = coverage(da, link_labels(db, da, forward.transpose(da, db)), db)
-    return b_cov, a_cov
+    return link_coverage(da, db, forward, forward.transpose(da, db))
+
+
+def link_coverage(
+    da: Document, db: Document, forward: align.Alignment, backward: align.Alignment
+) -> tuple[Coverage, Coverage]:
+    """b's coverage from a and a's from b, read from the links of both alignments."""
+    return coverage(db, link_labels(da, db, forward), da), coverage(da, link_labels(db, da, backward), db)
 
 
 def _unmatched(r: SentenceResult) -> SentenceResult:

@@ -396,7 +396,7 @@ def decide_relation(a: Document, b: Document, b_cov: Coverage, a_cov: Coverage) 
     p = relation_probabilities([feats])[0]
     kind = CLASSES[int(np.argmax(p))]
     score = round(float(p.max()), 3)
-    if kind != "derived" and not _template(derived_side) and rules_derive(a, b, b_cov, a_cov, vocab):
+    if kind != "derived" and not _template(derived_side) and rules_derive(b_cov, a_cov, feats):
         # What the hand-set tests called derived stays derived unless the facts say one template, another
         # subject: the classifier alone lost one-sentence summaries of short articles (corpus story-edge
         # recall 0.950 -> 0.896; the development pairs hold few) and called the seed rewrite with one more
@@ -433,23 +433,24 @@ def decide_relation(a: Document, b: Document, b_cov: Coverage, a_cov: Coverage) 
     return Relation("same_event", score, detail)
 
 
-def rules_derive(a: Document, b: Document, b_cov: Coverage, a_cov: Coverage, vocab: float) -> bool:
+def rules_derive(b_cov: Coverage, a_cov: Coverage, feats: dict[str, float]) -> bool:
     """The hand-set derivation tests the classifier replaced: most of one text from the other with the
-    vocabulary shared, both mutually aligned, the vocabulary alone, a brief, or a retelling in order."""
-    share = contained_side(b_cov, a_cov)[0].derived
+    vocabulary shared, both mutually aligned, the vocabulary alone, a brief, or a retelling in order.
+    ``feats``: the pair's ``relation_features`` (shared vocabulary, brief, repeated share: computed once)."""
+    vocab = feats["vocab"]
     mutual = min(b_cov.derived, a_cov.derived)
     retold = (
         mutual >= DERIVED_MUTUAL
-        and may_retell(a_cov.total, b_cov.total, vocab)
+        and feats["may_retell"]
         and min(a_cov.linked, b_cov.linked) >= RETOLD_LINKED
         and min(a_cov.order, b_cov.order) >= RETOLD_ORDER
-        and repeated(a, b) < RETOLD_REPEATED
+        and feats["repeated"] < RETOLD_REPEATED
     )
-    return (
-        (share >= DERIVED_SHARE and vocab >= DERIVED_VOCAB)
+    return bool(
+        (feats["derived"] >= DERIVED_SHARE and vocab >= DERIVED_VOCAB)
         or (mutual >= DERIVED_MUTUAL and vocab >= DERIVED_VOCAB)
         or vocab >= DERIVED_VOCAB_ALONE
-        or is_brief(a_cov.total, b_cov.total, vocab)
+        or feats["brief"]
         or retold
     )
 
