@@ -218,7 +218,6 @@ def predict_torch(model, encoded, batch: int = 64):
     import torch
 
     model.eval()
-    out = []
     order = sorted(range(len(encoded)), key=lambda i: len(encoded[i][0]))
     probs = [None] * len(encoded)
     with torch.no_grad():
@@ -228,8 +227,7 @@ def predict_torch(model, encoded, batch: int = 64):
             p = model(ids, mask, types).softmax(-1).numpy()
             for r, i in enumerate(rows):
                 probs[i] = p[r]
-    out = [p.tolist() for p in probs]
-    return out
+    return [p.tolist() for p in probs]
 
 
 def save_checkpoint(path: Path, state: dict) -> None:
