@@ -22,6 +22,14 @@ def test_plain_text_first_line_is_the_title_when_it_looks_like_one():
     assert art.path == str(SEED_REWRITE)
 
 
+def test_a_text_file_naming_a_ticker_in_angle_brackets_is_text_not_html():
+    # "Phillips Petroleum <P> and": a Reuters ticker, not a paragraph tag
+    art = read_article(DATA / "reuters_crude_unocal.txt")
+    assert art.title == "UNOCAL <UCL> RAISES CRUDE OIL POSTINGS"
+    assert "Phillips Petroleum <P> and" in art.text
+    assert parse_text("<p>One paragraph.</p><p>Another.</p>", "<stdin>").text.startswith("One paragraph.")
+
+
 def test_html_page_yields_body_title_and_site():
     art = read_article(DATA / "news-page-en.html")
     truth = json.loads((DATA / "news-page-en.truth.json").read_text())["articleBody"]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from .furniture import CAPTION, CAPTION_HINTS, COPYRIGHT, furniture, has_hint
 from .lexicon import WIRES
-from .segment import line_spans
+from .segment import block_spans
 from .text import squash
 
 
@@ -183,7 +183,7 @@ def clean(text: str, title: str | None = None) -> tuple[list[Block], list[str]]:
     credits: list[str] = []
     seen_headline = False
     seen_body = False
-    for start, end in line_spans(text):
+    for start, end in block_spans(text):
         line = text[start:end]
         kind, reason = classify_line(line, title)
         if kind == "headline":

@@ -1,8 +1,9 @@
 """Sentence splitting with character offsets into the original text.
 
 A small rule-based splitter tuned for news: it never rewrites the text (offsets stay exact), treats line
-breaks as hard boundaries, and knows the abbreviations, initials and closing quotes that fool naive
-splitters ("Mr. Kim", "U.S. forces", 'said. "Next').
+breaks as hard boundaries (except inside a hard-wrapped paragraph, ``block_spans``), and knows the
+abbreviations, initials and closing quotes that fool naive splitters ("Mr. Kim", "U.S. forces",
+'said. "Next').
 """
 
 from __future__ import annotations
@@ -69,3 +70,68 @@ def line_spans(text: str) -> Iterator[tuple[int, int]]:
     for line in text.splitlines(keepends=True):
         yield from _strip(text, pos, pos + len(line))
         pos += len(line)
+
+
+# Hard-wrapped plain text (newswire archives, e-mail, text dumps) breaks every line at a fixed margin,
+# so a line is a fragment, not a paragraph. A text is read as wrapped when its lines keep a margin: the
+# 90th-percentile line between ``WRAP_MIN`` and ``WRAP_MAX`` characters, no line far past it, and at
+# least half the lines near it or half the line breaks inside a sentence. Extracted web text puts a
+# paragraph on a line (most lines far longer) and results tables have short rows: neither is joined.
+WRAP_MIN, WRAP_MAX = 50, 100
+WRAP_FULL = 0.75  # a line this close to the margin is "full"
+WRAP_OVER = 1.3  # no line longer than this times the margin
+WRAP_JOIN = 0.6  # a line this close to the margin continues on the next one
+_ENDS_SENTENCE = re.compile(r"[.!?:…。！？][\"'”’)\]」』]*$")
+_LIST_ITEM = re.compile(r"(?:[*•▪‣–—-]|\d{1,3}[.)])\s")
+
+
+def wrap_width(text: str, lines: list[tuple[int, int, int]], gaps: list[bool]) -> int:
+    """The margin of a hard-wrapped text (0 when it is not wrapped). ``lines``: (start, end, indent) of
+    each non-blank line; ``gaps``: whether a blank line comes before it. Wrapped: lines keep a margin
+    and either half of them reach it or half the line breaks fall inside a sentence (a short text)."""
+    if len(lines) < 4:
+        return 0
+    ends = sorted(e - s + i for s, e, i in lines)
+    p90 = ends[int(0.9 * (len(ends) - 1))]
+    if not WRAP_MIN <= p90 <= WRAP_MAX or ends[-1] > WRAP_OVER * p90:
+        return 0
+    if sum(n >= WRAP_FULL * p90 for n in ends) >= len(ends) / 2:
+        return p90
+    breaks = [(s, e) for (s, e, _), gap in zip(lines[:-1], gaps[1:], strict=True) if not gap]
+    inside = sum(not _ENDS_SENTENCE.search(text, s, e) for s, e in breaks)
+    return p90 if len(breaks) >= 2 and inside >= len(breaks) / 2 else 0
+
+
+def block_spans(text: str) -> Iterator[tuple[int, int]]:
+    """``line_spans``, with the lines of a hard-wrapped paragraph joined where a sentence runs across the
+    break (``wrap_width``): a full line that does not end a sentence, or any line the next goes on from in
+    lower case ("the U.S.\nbenchmark"), continues on the next, unless that one is indented deeper (a new
+    paragraph), starts a list item, or a blank line comes between. Lines that end a sentence stay apart:
+    the sentences are the same either way, and a furniture line after a paragraph keeps its own label."""
+    lines: list[tuple[int, int, int]] = []
+    blank_before: list[bool] = []
+    pos, blank = 0, False
+    for line in text.splitlines(keepends=True):
+        stripped = list(_strip(text, pos, pos + len(line)))
+        if stripped:
+            s, e = stripped[0]
+            lines.append((s, e, s - pos))
+            blank_before.append(blank)
+            blank = False
+        else:
+            blank = True
+        pos += len(line)
+    width = wrap_width(text, lines, blank_before)
+    if not width:
+        for s, e, _ in lines:
+            yield s, e
+        return
+    start, end, _ = lines[0]
+    for (ps, pe, pi), (s, e, i), gap in zip(lines[:-1], lines[1:], blank_before[1:], strict=True):
+        full = pe - ps + pi >= WRAP_JOIN * width and not _ENDS_SENTENCE.search(text, ps, pe)
+        if (full or text[s].islower()) and not gap and i <= pi and not _LIST_ITEM.match(text, s):
+            end = e
+            continue
+        yield start, end
+        start, end = s, e
+    yield start, end

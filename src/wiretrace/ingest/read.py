@@ -82,6 +82,9 @@ def read_article(path: Path | str, *, published: date | None = None, source: str
     return replace(article, path=None if where == "<stdin>" else where)
 
 
+PLAIN_SUFFIXES = (".txt", ".text", ".md", ".markdown")
+
+
 def parse_text(text: str, where: str = "<text>", name: str = "") -> Article:
     head = text.lstrip()[:1000].lower()
     if name.endswith(".json") or (head.startswith("{") and name.endswith((".json", ".jsonl", ""))):
@@ -92,10 +95,12 @@ def parse_text(text: str, where: str = "<text>", name: str = "") -> Article:
                 raise InputError(where, f"is not valid JSON (line {e.lineno}: {e.msg})") from None
         else:
             return from_record(record, where)
-    if (
+    # A .txt or .md file is text even when it holds a bracketed ticker ("Phillips Petroleum <P>").
+    if not name.endswith(PLAIN_SUFFIXES) and (
         name.endswith((".html", ".htm", ".xhtml"))
         or head.startswith(("<!doctype html", "<html"))
-        or ("<body" in head or "<p>" in head)
+        or "<body" in head
+        or ("<p>" in head and "</p>" in head)
     ):
         return from_html(text, where)
     return from_plain(text, where)

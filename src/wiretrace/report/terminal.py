@@ -82,7 +82,8 @@ def render_summary(c: Comparison, color: bool | None = None, width: int = 120) -
     table.add_column("a#", width=6)
     table.add_column("sentence and flags", ratio=1)
     for s in d["b"]["sentences"]:
-        body = Text(s["text"], style="dim" if s["label"] == "boilerplate" else "")
+        # a hard-wrapped sentence keeps its line breaks in the text (offsets stay exact), not on screen
+        body = Text(" ".join(s["text"].split()), style="dim" if s["label"] == "boilerplate" else "")
         if s.get("reason"):
             body.append(f"  [{s['reason']}]", style="dim")
         for f in s.get("flags", []):
@@ -100,5 +101,5 @@ def render_summary(c: Comparison, color: bool | None = None, width: int = 120) -
     if omitted:
         console.print(Text(f"omitted from a ({len(omitted)}):", style="magenta"))
         for s in omitted:
-            console.print(f"  a{s['i']}: {s['text']}")
+            console.print(f"  a{s['i']}: {' '.join(s['text'].split())}")
     return buf.getvalue()
