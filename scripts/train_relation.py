@@ -7,14 +7,16 @@ Falke are never used):
 - derived: every ``llm-rewrites`` pair (an LLM polish, rewrite or completion of a BBC text); FRANK *test*
   articles with each model's and the reference summary; Clough and Stevenson cut / light / heavy answers
   with their original; Reuters-21578 updates of one story (same company ticker in both titles, within a
-  week, at least 60% of the shorter body's word 3-grams in the other).
+  week, at least 60% of the shorter text's word 3-grams in the other).
 - same_event: ECB+ pairs of one topic and sub-event whose near-identical sentences are under 30% of
   either text (those over it are the data's own reprints of one wire story: derived in fact, labelled
-  same event; they are left out rather than taught either way); Clough and Stevenson ``non`` answers
-  (written on the same task without the source); Reuters template instances: two notices of one title
-  template (the title words after the ticker: "QTR NET", "SETS QUARTERLY") for companies with no
-  ticker in common, sharing 40% of the shorter body's words. The tickers label pairs; no feature reads
-  a title's format.
+  same event; they are left out rather than taught either way), and 400 of them with the first text
+  cut to its lead (a brief of one report against another report: a topical neighbour); Clough and
+  Stevenson ``non`` answers (written on the same task without the source); Reuters template
+  instances: two notices of one title template (the title words after the ticker: "QTR NET", "SETS
+  QUARTERLY") for companies with no ticker in common, sharing 40% of the shorter text's words. The
+  tickers label pairs; no feature reads a title's format. Reuters texts are read as ``wiretrace index``
+  stores a record (title line, then the body), so the headline features see what they see in an index.
 - unrelated: random pairs (Reuters, ECB+ of different topics, FRANK test articles).
 
 Only pairs inside the classifier's region (``relation.may_derive``, at least ``UNRELATED_BELOW`` shared
@@ -42,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 from bench import datasets as ds  # noqa: E402
+from wiretrace.ingest.read import from_record  # noqa: E402
 from wiretrace.relation import CLASSES, FEATURES  # noqa: E402
 
 SEED = 7
@@ -50,10 +53,14 @@ WORD = re.compile(r"[a-z0-9]+")
 
 
 class Pair:
-    __slots__ = ("a", "b", "group", "label", "tag")
+    """Two texts (with their titles where the data has them), the label and the fold group."""
 
-    def __init__(self, a: str, b: str, label: str, group: str, tag: str) -> None:
-        self.a, self.b, self.label, self.group, self.tag = a, b, label, group, tag
+    __slots__ = ("a", "b", "group", "label", "tag", "titles")
+
+    def __init__(
+        self, a: str, b: str, label: str, group: str, tag: str, titles: tuple[str | None, ...] = (None, None)
+    ) -> None:
+        self.a, self.b, self.label, self.group, self.tag, self.titles = a, b, label, group, tag, titles
 
 
 def _key(text: str) -> str:
@@ -80,6 +87,8 @@ def reuters_pairs(root: Path | None, rng: random.Random) -> list[Pair]:
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         rows = [json.loads(line) for line in fh]
     rows = [r for r in rows if len(_words(r["text"])) >= 12]
+    for r in rows:  # the text as ``wiretrace index`` stores a record: the title, then the body
+        r["text"] = from_record({"title": r.get("title"), "text": r["text"]}, "reuters").text
     out: list[Pair] = []
     tagged = []
     for r in rows:
@@ -101,7 +110,8 @@ def reuters_pairs(root: Path | None, rng: random.Random) -> list[Pair]:
                 if (y["published"] or "")[:10] > _later(x["published"]):
                     break
                 if _contain(_grams(x["text"]), _grams(y["text"])) >= 0.6:
-                    updates.append(Pair(x["text"], y["text"], "derived", f"reuters:{tx}", "reuters update"))
+                    group, titles = f"reuters:{tx}", _titles(x, y)
+                    updates.append(Pair(x["text"], y["text"], "derived", group, "reuters update", titles))
     out += updates
     templates = []
     for template in sorted(by_template):
@@ -116,13 +126,25 @@ def reuters_pairs(root: Path | None, rng: random.Random) -> list[Pair]:
         ]
         for x, y in rng.sample(cands, min(6, len(cands))):
             templates.append(
-                Pair(x[0]["text"], y[0]["text"], "same_event", f"reuters:{template}", "reuters template")
+                Pair(
+                    x[0]["text"],
+                    y[0]["text"],
+                    "same_event",
+                    f"reuters:{template}",
+                    "reuters template",
+                    _titles(x[0], y[0]),
+                )
             )
     out += rng.sample(templates, min(1500, len(templates)))
     for _ in range(1500):
         x, y = rng.sample(rows, 2)
-        out.append(Pair(x["text"], y["text"], "unrelated", f"reuters-random:{x['id']}", "reuters random"))
+        group = f"reuters-random:{x['id']}"
+        out.append(Pair(x["text"], y["text"], "unrelated", group, "reuters random", _titles(x, y)))
     return out
+
+
+def _titles(x: dict, y: dict) -> tuple[str | None, str | None]:
+    return x.get("title"), y.get("title")
 
 
 def _later(published: str | None, days: int = 7) -> str:
@@ -165,6 +187,8 @@ def dev_pairs(root: Path | None) -> list[Pair]:
     ]
     for x, y in rng.sample(same, min(1500, len(same))):
         pairs.append(Pair(x.text, y.text, "same_event", f"ecb:{x.topic}", "ecb same event"))
+    for x, y in rng.sample(same, min(400, len(same))):  # one report's lead against another report
+        pairs.append(Pair(_lead(x.text), y.text, "same_event", f"ecb:{x.topic}", "ecb lead vs other report"))
     for _ in range(700):
         x, y = rng.sample(ecb, 2)
         if x.topic != y.topic:
@@ -175,6 +199,17 @@ def dev_pairs(root: Path | None) -> list[Pair]:
         pairs.append(Pair(ta, tb, "unrelated", f"frank:{ha}", "frank random"))
     pairs += reuters_pairs(root, rng)
     return pairs
+
+
+def _lead(text: str) -> str:
+    """The first story sentence of a text (two when the first is under 12 words): a brief written from
+    it, and so a topical neighbour of every other report of its event."""
+    from wiretrace.model import Article
+    from wiretrace.prepare import prepare
+
+    lines = [line for line in text.split("\n") if not line.startswith("http")]
+    body = [s.text for s in prepare(Article(text="\n".join(lines)), light=True).sentences if s.kind == "body"]
+    return " ".join(body[:2] if body and len(body[0].split()) < 12 else body[:1])
 
 
 def featurize(pairs: list[Pair]) -> tuple[list[dict | None], list[bool], list[str]]:
@@ -188,15 +223,15 @@ def featurize(pairs: list[Pair]) -> tuple[list[dict | None], list[bool], list[st
 
     docs: dict[str, tuple] = {}
 
-    def doc(text: str):
+    def doc(text: str, title: str | None):
         if text not in docs:
-            d = prepare(Article(text=text), light=True)
+            d = prepare(Article(text=text, title=title), light=True)
             docs[text] = (d, None)
         return docs[text]
 
     feats, inside, outside = [], [], []
     for k, p in enumerate(pairs):
-        (da, _), (db, _) = doc(p.a), doc(p.b)
+        (da, _), (db, _) = doc(p.a, p.titles[0]), doc(p.b, p.titles[1])
         vocab = vc(da, db)
         body_a = sum(s.kind == "body" for s in da.sentences)
         body_b = sum(s.kind == "body" for s in db.sentences)

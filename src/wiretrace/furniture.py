@@ -49,7 +49,8 @@ _PROMPT_ALTERNATIVES = (
     "subscribe (?:to|now|for)", "sign up (?:for|to)", "follow us on", "share (?:this|on)",
     "send this page to someone", "click here", "clicking here", "click to tweet",
     "download (?:our|the) app", "join our", "like us on", "leave a comment", r"comments? \(\d+\)",
-    "all rights reserved", "newsletter", "your inbox", "thanks for signing up", "your subscription",
+    "all rights reserved", r"(?:sign up|subscribe|register)\b(?: \w+){0,5} newsletters?", "our newsletters?",
+    "^newsletters?$", "newsletter sign[- ]?up", "your inbox", "thanks for signing up", "your subscription",
     "enable javascript",
     r"follow (?:\w+ ){0,5}on (?:twitter|facebook|instagram|linkedin|youtube|tiktok|threads|x|bluesky|"
     "whatsapp|telegram|google news)",

@@ -80,8 +80,8 @@ def line_spans(text: str) -> Iterator[tuple[int, int]]:
 WRAP_MIN, WRAP_MAX = 50, 100
 WRAP_FULL = 0.75  # a line this close to the margin is "full"
 WRAP_OVER = 1.3  # no line longer than this times the margin
-WRAP_JOIN = 0.6  # a line this close to the margin continues on the next one
 _ENDS_SENTENCE = re.compile(r"[.!?:…。！？][\"'”’)\]」』]*$")
+_RUNS_ON = re.compile(r"\D*\b[a-z]+")  # no figure, ends on a lower-case word
 _LIST_ITEM = re.compile(r"(?:[*•▪‣–—-]|\d{1,3}[.)])\s")
 
 
@@ -104,10 +104,13 @@ def wrap_width(text: str, lines: list[tuple[int, int, int]], gaps: list[bool]) -
 
 def block_spans(text: str) -> Iterator[tuple[int, int]]:
     """``line_spans``, with the lines of a hard-wrapped paragraph joined where a sentence runs across the
-    break (``wrap_width``): a full line that does not end a sentence, or any line the next goes on from in
-    lower case ("the U.S.\nbenchmark"), continues on the next, unless that one is indented deeper (a new
-    paragraph), starts a list item, or a blank line comes between. Lines that end a sentence stay apart:
-    the sentences are the same either way, and a furniture line after a paragraph keeps its own label."""
+    break (``wrap_width``). A line goes on into the next when the next starts in lower case ("the
+    U.S.\nbenchmark"), or when it ends no sentence and the break was forced (the next line's first word
+    would not have fitted under the margin: table rows stop short of it), or when it is a short line
+    that stops on a lower-case word before a forced break (the first line after a dateline that was cut
+    off: "First Union Corp said its"). Never across a blank line, into a line indented deeper (a new
+    paragraph) or into a list item. Lines that end a sentence stay apart: the sentences are the same
+    either way, and a furniture line after a paragraph keeps its own label."""
     lines: list[tuple[int, int, int]] = []
     blank_before: list[bool] = []
     pos, blank = 0, False
@@ -121,15 +124,29 @@ def block_spans(text: str) -> Iterator[tuple[int, int]]:
         else:
             blank = True
         pos += len(line)
-    width = wrap_width(text, lines, blank_before)
-    if not width:
+    if not wrap_width(text, lines, blank_before):
         for s, e, _ in lines:
             yield s, e
         return
+    margin = max(e - s + i for s, e, i in lines)
+
+    def forced(k: int) -> bool:  # line k broke because the next line's first word did not fit
+        if k + 1 >= len(lines) or blank_before[k + 1]:
+            return False
+        (s, e, i), (ns, ne, _) = lines[k], lines[k + 1]
+        word = len(text[ns:ne].split(None, 1)[0])
+        return e - s + i + 1 + word > margin
+
     start, end, _ = lines[0]
-    for (ps, pe, pi), (s, e, i), gap in zip(lines[:-1], lines[1:], blank_before[1:], strict=True):
-        full = pe - ps + pi >= WRAP_JOIN * width and not _ENDS_SENTENCE.search(text, ps, pe)
-        if (full or text[s].islower()) and not gap and i <= pi and not _LIST_ITEM.match(text, s):
+    for k in range(1, len(lines)):
+        (ps, pe, pi), (s, e, i) = lines[k - 1], lines[k]
+        open_end = not _ENDS_SENTENCE.search(text, ps, pe)
+        goes_on = (
+            text[s].islower()
+            or (open_end and forced(k - 1))
+            or (open_end and forced(k) and _RUNS_ON.fullmatch(text, ps, pe) is not None)
+        )
+        if goes_on and not blank_before[k] and i <= pi and not _LIST_ITEM.match(text, s):
             end = e
             continue
         yield start, end
