@@ -8,9 +8,10 @@ import json
 from importlib import resources
 
 from conftest import DATA
+from wiretrace.carry import subject_held, subjects_differ
 from wiretrace.compare import as_article, compare, relate_documents
 from wiretrace.prepare import prepare
-from wiretrace.relation import CLASSES, FEATURES, relation_probabilities, subject_held, subjects_differ
+from wiretrace.relation import CLASSES, FEATURES, relation_probabilities
 
 DERIVED = ("copy", "rewrite")
 
