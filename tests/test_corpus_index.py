@@ -402,3 +402,19 @@ def test_the_index_record_keeps_the_syndication_notice():
     [analysis] = analyse_batch([article])
     rebuilt = record_document(decode_record(analysis.record), article)
     assert rebuilt.republished_from == ("Futurism",)
+
+
+def test_index_profile_says_where_the_time_went(tmp_path):
+    profile = tmp_path / "profile.json"
+    db = tmp_path / "p.wt"
+    assert main(["index", str(CORPUS / "txt"), "--db", str(db), "-q", "--profile", str(profile)]) == 0
+    p = json.loads(profile.read_text())
+    assert set(p["seconds"]) >= {"ingest", "verify", "stories"}
+    assert all(s >= 0 for s in p["seconds"].values())
+    assert abs(sum(p["seconds"].values()) - p["total_seconds"]) < 0.01
+    assert p["counts"]["indexed"] > 0 and p["counts"]["verified"] <= p["counts"]["candidates"]
+    assert p["articles_per_second"] == round(p["counts"]["indexed"] / p["total_seconds"], 1)
+    # a second run finds nothing new: every article a duplicate, nothing indexed
+    assert main(["index", str(CORPUS / "txt"), "--db", str(db), "-q", "--profile", str(profile)]) == 0
+    again = json.loads(profile.read_text())
+    assert again["counts"]["indexed"] == 0 and again["counts"]["duplicates"] == p["counts"]["indexed"]

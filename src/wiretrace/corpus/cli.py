@@ -34,6 +34,9 @@ def add_corpus_commands(sub: argparse._SubParsersAction, date_type) -> None:
         "a pair is first shown or searched, or now when the run adds few pairs)",
     )
     i.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    i.add_argument(
+        "--profile", type=Path, metavar="FILE", help="write the time each phase took (and its rate) as JSON"
+    )
 
     s = sub.add_parser("stories", help="list the stories of a corpus, biggest first")
     s.add_argument("--db", default=DEFAULT_DB)
@@ -111,7 +114,22 @@ def run_corpus_command(args: argparse.Namespace) -> int:
 
 def _index(args: argparse.Namespace) -> int:
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        SpinnerColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class Rate(ProgressColumn):
+        """Items a second over the last few updates (articles, pairs)."""
+
+        def render(self, task) -> Text:
+            return Text(f"{task.speed:,.0f}/s" if task.speed else "")
 
     from .corpus import BATCH
 
@@ -124,6 +142,8 @@ def _index(args: argparse.Namespace) -> int:
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
+        Rate(),
+        TimeRemainingColumn(),
         console=console,
         disable=args.quiet or not console.is_terminal,
         transient=True,
@@ -144,6 +164,8 @@ def _index(args: argparse.Namespace) -> int:
             args.paths, progress=progress, batch=args.batch or BATCH, diffs=True if args.diffs else None
         )
     corpus.close()
+    if args.profile:
+        args.profile.write_text(json.dumps(report.profile(), indent=2) + "\n", encoding="utf-8")
     for locator, reason in report.failed:
         print(f"wiretrace: failed: {locator}: {reason}", file=sys.stderr)
     print(report.summary(), file=sys.stderr)

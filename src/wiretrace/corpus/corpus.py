@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -36,21 +37,19 @@ from pathlib import Path
 
 import numpy as np
 
-from ..compare import ArticleLike, as_article
+from ..compare import ArticleLike
 from ..errors import InputError
 from ..model import Article
 from . import candidates as cand
-from .fingerprint import Analysis, analyse_batch, decode_record, story_dim, text_hash, text_lines
+from .fingerprint import Analysis, analyse_batch, story_dim, text_hash, text_lines
 from .readers import iter_records
 from .semantic import decode, encode, model, similarity
 from .store import SCHEMA_VERSION, Store, refresh_edges
-from .stories import BRIEF_GATE, Similarity, iter_stories, site_summary
+from .stories import Similarity, iter_stories, site_summary
 from .verify import (
     DERIVATION,
-    Item,
     Verifier,
     diff_chunk,
-    diff_pair,
     diff_stored,
     ingest_chunk,
     init_worker,
@@ -81,6 +80,29 @@ class IndexReport:
     edges: int = 0
     stories: int = 0
     diffs: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time per phase (``--profile``)
+
+    def profile(self) -> dict:
+        """Where the run's time went, phase by phase, with the counts that explain it."""
+        total = sum(self.seconds.values())
+        rate = lambda n, t: round(n / t, 1) if t else None  # noqa: E731
+        return {
+            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+            "total_seconds": round(total, 3),
+            "articles_per_second": rate(self.indexed, total),
+            "ingest_articles_per_second": rate(self.indexed, self.seconds.get("ingest", 0.0)),
+            "verified_pairs_per_second": rate(self.verified, self.seconds.get("verify", 0.0)),
+            "counts": {
+                "indexed": self.indexed,
+                "duplicates": self.duplicates,
+                "failed": len(self.failed),
+                "candidates": self.candidates,
+                "verified": self.verified,
+                "edges": self.edges,
+                "diffs": self.diffs,
+                "stories": self.stories,
+            },
+        }
 
     def summary(self) -> str:
         return (
@@ -88,6 +110,18 @@ class IndexReport:
             f"{self.candidates} candidate pairs, {self.verified} verified, {self.edges} edges kept, "
             f"{self.stories} stories"
         )
+
+
+class _Clock:
+    """Wall time of consecutive phases, written into ``into`` under each phase's name."""
+
+    def __init__(self, into: dict[str, float], started: float) -> None:
+        self.into, self.last = into, started
+
+    def lap(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.into[phase] = self.into.get(phase, 0.0) + now - self.last
+        self.last = now
 
 
 def corpus_id(article: Article, thash: str) -> str:
@@ -191,6 +225,7 @@ class Corpus:
             if progress:
                 progress("ingest", report.indexed, None)
 
+        started = time.perf_counter()
         try:
             for item in iter_records(paths):
                 if not item.ok:
@@ -223,14 +258,19 @@ class Corpus:
         if lines:
             with self.store.transaction():
                 self.store.count_lines(lines)
+        clock = _Clock(report.seconds, started)
+        clock.lap("ingest")
         if verify:
             self.verify_pending(report, progress)
+            clock.lap("verify")
             open_diffs = self.store.count("pairs WHERE status = 'done' AND compare_json IS NULL")
             if diffs or (diffs is None and open_diffs <= AUTO_DIFFS):
                 # before the stories: their edges then carry the diffs' flags and added claims (and the
                 # per-site summary counts them), and a re-oriented edge needs no second build
                 report.diffs = self.compute_diffs(progress, rebuild=False)
+                clock.lap("diffs")
             report.stories = self.rebuild_stories()
+            clock.lap("stories")
         return report
 
     def _key_stats(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -574,126 +614,10 @@ class Corpus:
 
     def search(self, article: ArticleLike, limit: int = 10) -> list[dict]:
         """Indexed articles that are copies, rewrites, sources or same-event reports of ``article``, best
-        first. The article is not added to the index."""
-        query = as_article(article)
-        thash = text_hash(query)
-        an = analyse_batch([query])[0]
-        own = {
-            r[0]
-            for r in self.store.db.execute(
-                "SELECT n FROM articles WHERE text_hash = ? OR id = ?", (thash, query.id)
-            ).fetchall()
-        }
-        n_docs = self.store.count() + 1
-        known = self.store.terms(an.terms.tolist())
-        dfs = np.fromiter((known.get(t, (0,))[0] + 1 for t in an.terms.tolist()), np.float32, len(an.terms))
-        lookup = cand.select_keys(
-            np.zeros(len(an.terms), np.int64), an.terms, an.counts, an.names, dfs, n_docs, 1
-        )
-        looked = cand.lookup_mask(lookup, *cand.key_frequencies(known))
-        postings = self.store.postings(lookup.keys[looked].tolist())
-        kw, kn, kv, kd = self._key_stats()
+        first (``search.search``). The article is not added to the index."""
+        from .search import search
 
-        def at(values: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
-            """Rows of ``values`` for article numbers, zeros for any indexed since they were loaded."""
-
-            def rows(ns: np.ndarray) -> np.ndarray:
-                out = np.zeros((len(ns), *values.shape[1:]), values.dtype)
-                inside = ns < len(values)
-                out[inside] = values[ns[inside]]
-                return out
-
-            return rows
-
-        weight, count = at(kw), at(kn)
-        top = max(cand.TOP, 3 * limit)
-        published = query.published.isoformat() if query.published else None
-        scored = cand.score_queries(
-            lookup,
-            np.asarray([-1]),
-            postings,
-            lambda ns: (weight(ns), count(ns)),
-            looked,
-            top,
-            stories=(at(kv), an.story[None]),
-            days=(at(kd), np.asarray([cand.day_number(published, None)])),
-        )[0]
-        found = [n for n in scored.numbers.tolist() if n not in own]
-        verifier = self._verifier(n_docs)
-        q_row = {
-            "n": -1,
-            "id": query.id,
-            "text": query.text,
-            "title": query.title,
-            "source": query.source,
-            "url": query.url,
-            "path": query.path,
-            "language": query.language,
-            "published": published,
-            "first_seen": None,
-            "credits": json.dumps(list(an.credits)),
-        }
-        q_item = Item(q_row, decode_record(an.record), verifier.site_lines(query.source))
-        verifier.load(found)
-        docs: dict = {}
-        hits = []
-        for n in found:
-            item = verifier.items.get(n)
-            if item is None:
-                continue
-            result = verifier.relate(q_item, item)
-            if result is None:
-                continue
-            ev = result["evidence"]
-            if result["relation"] in DERIVATION and ev.get("brief") and ev.get("explained", 1.0) < BRIEF_GATE:
-                continue
-            hit_is_dst = result["dst"] == n
-            stored = self._stored_diff(own, n)
-            if stored is not None:
-                compare, hit_is_dst = stored
-            else:
-                src_row, dst_row = (q_row, item.row) if hit_is_dst else (item.row, q_row)
-                diff = diff_pair(
-                    src_row,
-                    dst_row,
-                    verifier.site_lines(src_row.get("source")),
-                    verifier.site_lines(dst_row.get("source")),
-                    result,
-                    docs,
-                )
-                compare = diff["compare"]
-                hit_is_dst = diff["dst"] == n
-            flags: dict[str, int] = {}
-            for s in compare["b"]["sentences"]:
-                for f in s.get("flags", []):
-                    flags[f["type"]] = flags.get(f["type"], 0) + 1
-            known = compare.get("direction", {}).get("original") == "a" or result["direction"] == "compare"
-            hits.append(
-                {
-                    "id": item.row["id"],
-                    "path": item.row["path"],
-                    "relation": result["relation"],
-                    "b_from_a": result["b_from_a"],
-                    "flags": flags,
-                    "role": ("derived" if hit_is_dst else "source") if known else "unknown",
-                    "title": item.row["title"],
-                    "source": item.row["source"],
-                    "published": item.row["published"],
-                    "score": result["score"],
-                }
-            )
-        order = {"copy": 0, "rewrite": 1, "same_event": 2}
-        hits.sort(key=lambda h: (order.get(h["relation"], 3), -(h["b_from_a"] or 0), h["id"]))
-        return hits[:limit]
-
-    def _stored_diff(self, own: set[int], n: int) -> tuple[dict, bool] | None:
-        """When the query is itself indexed: the stored compare JSON of (its copy, n) and whether ``n`` is
-        the derived side of it."""
-        for m in sorted(own):
-            row = self.store.pair_row(m, n)
-            if row is not None and row.get("compare_json"):
-                return self.store.compare_json(m, n), row["dst"] == n
-        return None
+        return search(self, article, limit)
 
     def errors(self) -> list[tuple[str, str]]:
         return self.store.db.execute("SELECT locator, reason FROM errors ORDER BY locator").fetchall()
