@@ -10,13 +10,12 @@ Falke are never used):
   week, at least 60% of the shorter text's word 3-grams in the other).
 - same_event: ECB+ pairs of one topic and sub-event whose near-identical sentences are under 30% of
   either text (those over it are the data's own reprints of one wire story: derived in fact, labelled
-  same event; they are left out rather than taught either way), and 400 of them with the first text
-  cut to its lead (a brief of one report against another report: a topical neighbour); Clough and
-  Stevenson ``non`` answers (written on the same task without the source); Reuters template
-  instances: two notices of one title template (the title words after the ticker: "QTR NET", "SETS
-  QUARTERLY") for companies with no ticker in common, sharing 40% of the shorter text's words. The
-  tickers label pairs; no feature reads a title's format. Reuters texts are read as ``wiretrace index``
-  stores a record (title line, then the body), so the headline features see what they see in an index.
+  same event; they are left out rather than taught either way); Clough and Stevenson ``non`` answers
+  (written on the same task without the source); Reuters template instances: two notices of one title
+  template (the title words after the ticker: "QTR NET", "SETS QUARTERLY") for companies with no
+  ticker in common, sharing 40% of the shorter text's words. The tickers label pairs; no feature reads
+  a title's format. Reuters texts are read as ``wiretrace index`` stores a record (title line, then the
+  body), so the headline features see what they see in an index.
 - unrelated: random pairs (Reuters, ECB+ of different topics, FRANK test articles).
 
 Only pairs inside the classifier's region (``relation.may_derive``, at least ``UNRELATED_BELOW`` shared
@@ -187,8 +186,6 @@ def dev_pairs(root: Path | None) -> list[Pair]:
     ]
     for x, y in rng.sample(same, min(1500, len(same))):
         pairs.append(Pair(x.text, y.text, "same_event", f"ecb:{x.topic}", "ecb same event"))
-    for x, y in rng.sample(same, min(400, len(same))):  # one report's lead against another report
-        pairs.append(Pair(_lead(x.text), y.text, "same_event", f"ecb:{x.topic}", "ecb lead vs other report"))
     for _ in range(700):
         x, y = rng.sample(ecb, 2)
         if x.topic != y.topic:
@@ -199,17 +196,6 @@ def dev_pairs(root: Path | None) -> list[Pair]:
         pairs.append(Pair(ta, tb, "unrelated", f"frank:{ha}", "frank random"))
     pairs += reuters_pairs(root, rng)
     return pairs
-
-
-def _lead(text: str) -> str:
-    """The first story sentence of a text (two when the first is under 12 words): a brief written from
-    it, and so a topical neighbour of every other report of its event."""
-    from wiretrace.model import Article
-    from wiretrace.prepare import prepare
-
-    lines = [line for line in text.split("\n") if not line.startswith("http")]
-    body = [s.text for s in prepare(Article(text="\n".join(lines)), light=True).sentences if s.kind == "body"]
-    return " ".join(body[:2] if body and len(body[0].split()) < 12 else body[:1])
 
 
 def featurize(pairs: list[Pair]) -> tuple[list[dict | None], list[bool], list[str]]:

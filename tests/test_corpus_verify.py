@@ -290,12 +290,17 @@ def test_a_summary_shares_its_sources_central_words_more_than_a_topical_neighbou
     assert verifier.cosine(d, s) == verifier.cosine(s, d)
     assert 0.25 < verifier.cosine(d, s) <= 1.0
     assert verifier.cosine(o, s) < 0.5 * verifier.cosine(d, s)
-    # the source's verdict is a derivation, recording the cosine beside ``explained``; the topical
-    # neighbour shares words, not figures or names, and the relation classifier does not call it derived
+    # the source's verdict is a derivation, recording the cosine beside ``explained``. The pair classifier
+    # alone may read the neighbour as a brief of it too (one unaligned sentence sharing a third of its
+    # words: so do many one-line BBC summaries of their articles), but the neighbour explains a third
+    # of the summary where the source explains all of it, and the story keeps the source alone
     ev = verifier.relate(d, s)["evidence"]
-    assert ev["cosine"] == verifier.cosine(d, s) and "explained" in ev
+    assert ev["cosine"] == verifier.cosine(d, s) and ev["explained"] == 1.0
     neighbour = verifier.relate(o, s)
-    assert neighbour is None or neighbour["relation"] == "same_event"
+    assert neighbour is None or neighbour["evidence"]["explained"] < 0.5 * ev["explained"]
+    story = next(st for st in corpus.stories() if summary in {a["id"] for a in st["articles"]})
+    assert doc in {a["id"] for a in story["articles"]} and other not in {a["id"] for a in story["articles"]}
+    assert story["original"] == [doc]
 
 
 def edge(src: int, dst: int, explained: float, brief: bool = False, cosine: float | None = None) -> dict:
