@@ -344,7 +344,7 @@ def decide_relation(a: Document, b: Document, b_cov: Coverage, a_cov: Coverage) 
     if kind == "derived" and other_subject:
         # Two headlines that each name what the other text never mentions are two subjects, whatever the
         # bodies share: dividend notices of two companies can match word for word ("Qtly div six cts vs
-        # six cts prior"), which the classifier's training pairs seldom show. Costs 2 of 122 Reuters
+        # six cts prior"), which the classifier's training pairs seldom show. Costs 3 of 122 Reuters
         # updates of one story ("PREFERRED HEALTHCARE" re-issued as "PREFERRED HEALTH CARE").
         kind, score = "same_event", round(1.0 - float(p[CLASSES.index("derived")]), 3)
     doubt = p[CLASSES.index("derived")] >= GUARD_DOUBT
