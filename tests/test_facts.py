@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from wiretrace.facts import dates_agree, extract, quantity_supported
+from wiretrace.facts import extract
+from wiretrace.figures import dates_agree, quantity_supported
 
 
 def values(text: str) -> list:

@@ -11,7 +11,8 @@ from functools import lru_cache
 
 from .checks import _expand, entity_supported
 from .diff import DERIVED_LABELS
-from .facts import Quantity, _entities, _numbers, quantity_supported
+from .facts import _entities
+from .figures import Quantity, _numbers, quantity_supported
 from .model import Document, SentenceResult
 from .text import content_stems
 

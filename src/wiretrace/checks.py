@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .facts import dates_agree, quantities_match, quantity_supported, rounds
+from .figures import dates_agree, quantities_match, quantity_supported, rounds
 from .lexicon import ALIASES, ANTONYMS, METONYMS
 from .model import Document, Flag, Mention
 from .text import WORD, content_stems, squash, stem

@@ -21,7 +21,7 @@ import numpy as np
 from .align import Link
 from .checks import entity_supported, invents_items, known_words
 from .embed import word_vectors
-from .facts import quantity_supported
+from .figures import quantity_supported
 from .lexicon import STOPWORDS
 from .model import Document, Flag
 from .text import WORD, stem
