@@ -7,7 +7,6 @@ subject of one are not the other's, which a rewrite keeps. ``relation`` reads th
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from .checks import _expand, entity_supported
 from .diff import DERIVED_LABELS
@@ -56,16 +55,10 @@ def _name_words(doc: Document) -> set[str]:
         }
         for keys in sentence_names(doc):
             for key in keys:
-                words |= _expanded(key)
+                words |= _expand(key)
         return words
 
     return doc.memo("relation_name_words", build)
-
-
-@lru_cache(maxsize=1 << 16)
-def _expanded(key: frozenset[str]) -> frozenset[str]:
-    """``checks._expand`` once per name: it walks every metonym and alias, and news repeats names."""
-    return frozenset(_expand(key))
 
 
 def fact_carry(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .figures import dates_agree, quantities_match, quantity_supported, rounds
 from .lexicon import ALIASES, ANTONYMS, METONYMS
@@ -210,14 +211,13 @@ def check_dates(ctx: Context) -> tuple[list[Flag], list[dict]]:
 # --- entities ----------------------------------------------------------------------------------------
 
 
-def _expand(words: frozenset[str]) -> set[str]:
-    """Entity words plus the places their metonyms and aliases stand for."""
-    joined = " ".join(sorted(words))
-    out = set(words)
-    for name, place in {**METONYMS, **ALIASES}.items():
-        if set(name.split()) <= words or joined == name:
-            out |= set(place.split())
-    return out
+_STANDS_FOR = [(frozenset(name.split()), place.split()) for name, place in {**METONYMS, **ALIASES}.items()]
+
+
+@lru_cache(maxsize=1 << 16)
+def _expand(words: frozenset[str]) -> frozenset[str]:
+    """Entity words plus the places their metonyms and aliases stand for (once per name: news repeats)."""
+    return words.union(*(place for name, place in _STANDS_FOR if name <= words))
 
 
 def entity_supported(key: frozenset[str], known: set[str]) -> bool:
