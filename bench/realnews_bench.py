@@ -73,6 +73,7 @@ def run(workers: int | None, limit: int | None = None, keep: Path | None = None)
         probe = (before + speed_probe()) / 2
         child = json.loads(done.stdout.strip().splitlines()[-1])
         disk = sum(f.stat().st_size for f in db.parent.glob(db.name + "*"))
+        shape = story_shape(db, records)
     _, ds_seconds = datasketch_pairs(records)
     n, secs = child["indexed"], child["seconds"]
     rate, ds_rate = n / secs, len(records) / ds_seconds
@@ -102,6 +103,70 @@ def run(workers: int | None, limit: int | None = None, keep: Path | None = None)
         f"{child['edges']:,} edges kept, {child['stories']:,} stories",
         f"- speed probe {probe * 1000:.0f} ms (a fixed piece of pure-Python work timed before and after the "
         "run; see the synthetic table)",
+        *shape,
+    ]
+
+
+def reuters_updates(records: list[dict]) -> list[tuple[str, str]]:
+    """Reuters-21578 updates of one story: two texts whose titles name the same ticker, published within
+    a week, sharing at least 60% of the shorter text's word 3-grams (``scripts/train_relation.py``'s
+    rule)."""
+    from scripts.train_relation import TICKER, _contain, _grams, _later
+
+    by_ticker: dict[frozenset[str], list[dict]] = {}
+    for r in records:
+        if r["id"].startswith("reuters") and (ticks := TICKER.findall(r.get("title") or "")):
+            by_ticker.setdefault(frozenset(t.split(".")[0] for t in ticks), []).append(r)
+    pairs = []
+    for items in by_ticker.values():
+        items.sort(key=lambda r: r.get("published") or "")
+        for i, x in enumerate(items):
+            for y in items[i + 1 : i + 8]:
+                if (y.get("published") or "")[:10] > _later(x.get("published")):
+                    break
+                if _contain(_grams(x["text"]), _grams(y["text"])) >= 0.6:
+                    pairs.append((x["id"], y["id"]))
+    return pairs
+
+
+def story_shape(db: Path, records: list[dict]) -> list[str]:
+    """What the stories of the real-news index look like: sizes, time spans, and whether Reuters'
+    updates of one story end up together (issue: stories that are events, not chains)."""
+    from datetime import date
+
+    from wiretrace import Corpus
+
+    with Corpus(db) as corpus:
+        stories = corpus.stories()
+    sizes = sorted((s["size"] for s in stories), reverse=True)
+    bins = [(2, 2), (3, 5), (6, 10), (11, 50), (51, 100), (101, 10**9)]
+    counts = [sum(lo <= n <= hi for n in sizes) for lo, hi in bins]
+
+    def days(s: dict) -> int:
+        span = s.get("time_span") or {}
+        if not span.get("first"):
+            return 0
+        return (date.fromisoformat(span["last"][:10]) - date.fromisoformat(span["first"][:10])).days
+
+    spans = sorted((days(s) for s in stories), reverse=True)
+    widest = max(stories, key=days) if stories else None
+    member = {a["id"]: s["id"] for s in stories for a in s["articles"]}
+    updates = reuters_updates(records)
+    together = sum(member.get(a) is not None and member.get(a) == member.get(b) for a, b in updates)
+    largest = stories[0] if stories else None
+    return [
+        f"- stories: {len(stories):,}, largest {sizes[0] if sizes else 0} articles"
+        + (f' ("{(largest["label"] or {}).get("title") or ""}")' if largest else "")
+        + "; sizes "
+        + ", ".join(
+            f"{lo}{'' if lo == hi else ('+' if hi > 10**8 else f'-{hi}')}: {c:,}"
+            for (lo, hi), c in zip(bins, counts, strict=True)
+        ),
+        f"- time spans (first to last member, days): widest {spans[0] if spans else 0}"
+        + (f" ({widest['size']} articles)" if widest else "")
+        + f", over 7 days {sum(d > 7 for d in spans):,}, over 30 days {sum(d > 30 for d in spans):,}",
+        f"- Reuters-21578 updates of one story (same ticker, within a week, >= 60% shared 3-grams): "
+        f"{together:,} of {len(updates):,} pairs ({together / max(1, len(updates)):.1%}) in one story",
     ]
 
 

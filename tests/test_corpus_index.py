@@ -128,9 +128,21 @@ def test_stories_json_has_the_documented_shape(indexed, capsys):
     db, _, _ = indexed
     assert main(["stories", "--db", str(db), "--format", "json"]) == 0
     stories = json.loads(capsys.readouterr().out)
-    assert stories and set(stories[0]) == {"id", "size", "original", "articles", "edges"}
+    assert stories and set(stories[0]) == {
+        "id",
+        "size",
+        "label",
+        "time_span",
+        "original",
+        "articles",
+        "edges",
+    }
     for s in stories:
         assert s["size"] == len(s["articles"]) >= 2
+        assert s["label"]["article"] in {a["id"] for a in s["articles"]}
+        assert s["time_span"]["basis"] in ("published", "first_seen", "mixed", "unknown")
+        dates = [a["published"] or (a["first_seen"] or "")[:10] or "9999" for a in s["articles"]]
+        assert dates == sorted(dates)  # members by date
         for a in s["articles"]:
             assert {"id", "path", "title", "source", "published", "role"} <= set(a)
             assert a["role"] in ("original", "copy", "rewrite", "same_event")

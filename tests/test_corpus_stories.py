@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import wiretrace
 from conftest import DATA
-from wiretrace.corpus.stories import SAME_EVENT_STORY, build_stories, site_summary
+from test_corpus_events import REID, profile
+from wiretrace.corpus.stories import build_stories, site_summary
 from wiretrace.corpus.verify import mark_site_boilerplate
 from wiretrace.model import Article
 from wiretrace.prepare import prepare
@@ -67,8 +68,12 @@ def test_a_chain_keeps_an_edge_stronger_than_the_shared_source():
 
 
 def test_same_event_joins_a_story_but_is_not_derivation():
+    # Three reports of one event (real ECB+ texts): W rewritten by R, X reporting the same independently.
+    profiles = {n: profile(f) for n, f in enumerate(REID)}
     stories = build_stories(
-        [edge(0, 1), edge(1, 2, relation="same_event", direction="unknown")], info("W", "R", "X")
+        [edge(0, 1), edge(1, 2, relation="same_event", direction="unknown")],
+        info("W", "R", "X"),
+        profiles=profiles,
     )
     (story,) = stories
     roles = {a["id"]: a["role"] for a in story["articles"]}
@@ -76,19 +81,14 @@ def test_same_event_joins_a_story_but_is_not_derivation():
     assert story["original"] == ["W"]
 
 
-def test_same_event_links_do_not_chain_a_day_of_news_into_one_story():
-    # 300 reports, each same_event with the next (a chain of shared names), and one wire story copied by
-    # 250 sites: the chain is cut into stories of at most SAME_EVENT_STORY articles, strongest links kept
-    # first; derivation is never cut.
+def test_derivation_is_never_cut_and_same_event_alone_joins_nothing_without_text():
+    # One wire story copied by 250 sites is one story whatever its size; 300 same_event links between
+    # articles whose text was not read join nothing (an event needs content that matches).
     n = 300
-    chain = [edge(i, i + 1, relation="same_event", share=0.3 + (i % 7) / 100, direction="unknown")
-             for i in range(n - 1)]  # fmt: skip
+    chain = [edge(i, i + 1, relation="same_event", share=0.3, direction="unknown") for i in range(n - 1)]
     copies = [edge(n, n + 1 + i, relation="copy", share=0.95) for i in range(250)]
     stories = build_stories(chain + copies, info(*(f"a{i}" for i in range(n + 251))))
-    sizes = sorted(s["size"] for s in stories)
-    assert sizes[-1] == 251 and stories[0]["original"] == [f"a{n}"]
-    assert all(size <= SAME_EVENT_STORY for size in sizes[:-1]) and sum(sizes[:-1]) == n
-    assert len(sizes) >= 3  # the chain was cut at least once
+    assert [s["size"] for s in stories] == [251] and stories[0]["original"] == [f"a{n}"]
 
 
 def test_unknown_direction_uses_claimed_dates_then_first_seen_as_uncertain():

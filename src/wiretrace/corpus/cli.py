@@ -176,16 +176,19 @@ def _stories(args: argparse.Namespace) -> int:
     corpus = _open(args.db)
     stories = corpus.stories(since=args.since, min_size=args.min_size)
     if args.format == "json":
-        keep = ("id", "size", "original", "articles", "edges")
-        out = json.dumps([{k: s[k] for k in keep} for s in stories], ensure_ascii=False, indent=2)
+        keep = ("id", "size", "label", "time_span", "original", "articles", "edges")
+        out = json.dumps([{k: s.get(k) for k in keep} for s in stories], ensure_ascii=False, indent=2)
     else:
-        rows = ["story          size  original          title"]
+        rows = ["story          size  dates                    original          label"]
         for s in stories:
             first = next((a for a in s["articles"] if a["id"] in s["original"]), s["articles"][0])
             original = s["original"][0] if s["original"] else "(independent)"
-            rows.append(
-                f"{s['id']:<14} {s['size']:>4}  {original[:16]:<16}  {(first.get('title') or '')[:60]}"
+            title = (s.get("label") or {}).get("title") or first.get("title") or ""
+            span = s.get("time_span") or {}
+            dates = (
+                f"{span.get('first') or '?'}..{span.get('last') or '?'}" if span.get("first") else "unknown"
             )
+            rows.append(f"{s['id']:<14} {s['size']:>4}  {dates:<23}  {original[:16]:<16}  {title[:60]}")
         rows.append(f"{len(stories)} stories")
         out = "\n".join(rows)
     _write(out, None)

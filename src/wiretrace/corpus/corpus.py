@@ -41,6 +41,7 @@ from ..compare import ArticleLike
 from ..errors import InputError
 from ..model import Article
 from . import candidates as cand
+from .events import EventInput
 from .fingerprint import Analysis, analyse_batch, story_dim, text_hash, text_lines
 from .readers import iter_records
 from .semantic import decode, encode, model, similarity
@@ -523,6 +524,7 @@ class Corpus:
         with store.transaction() as db:
             db.execute("DELETE FROM stories")
             db.execute("DELETE FROM story_members")
+            events = EventInput(store.event_profiles(), store.stem_df(), store.count(), self._text_of)
             stories = iter_stories(
                 derivation,
                 same,
@@ -530,6 +532,7 @@ class Corpus:
                 lambda ns: store.articles(ns, fields=fields),
                 store.same_event_edges,
                 self._similarity(),
+                events,
             )
             for s in stories:
                 db.execute(
@@ -542,6 +545,10 @@ class Corpus:
                 )
                 count += 1
         return count
+
+    def _text_of(self, n: int) -> str | None:
+        row = self.store.articles([n], with_text=True, fields=("n",)).get(n)
+        return row["text"] if row else None
 
     def _similarity(self) -> Similarity:
         """Contextual similarity of stored articles (``semantic.similarity``), for competing sources; an

@@ -22,6 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from .candidates import Postings, day_number
+from .events import Profile, profile_date
+from .fingerprint import decode_sketch
 
 SCHEMA_VERSION = "4"
 POSTING_BLOCK = 16384  # article numbers per postings row (a lookup reads a term's rows: few, not too long)
@@ -322,6 +324,22 @@ class Store:
             row[0]: (dict(zip(("n", "source", "published", "first_seen"), row[:4], strict=True)), row[4])
             for row in self.select_in(sql, sorted(set(numbers)))
         }
+
+    def event_profiles(self) -> dict[int, Profile]:
+        """Every article's ``events.Profile`` (id, sketch stems and names, date)."""
+        out = {}
+        for n, aid, pub, seen, blob in self.db.execute(
+            "SELECT a.n, a.id, a.published, a.first_seen, s.data FROM articles a"
+            " JOIN sketches s ON s.article = a.n"
+        ):
+            sketch = decode_sketch(blob)
+            day, basis = profile_date(pub, seen)
+            out[n] = Profile(aid, sketch.stems, sketch.entities, day, basis)
+        return out
+
+    def stem_df(self) -> dict[int, int]:
+        """Document frequency of every stem and name-pair hash."""
+        return dict(self.db.execute("SELECT term, df FROM terms"))
 
     def semantic_vectors(self, numbers: Iterable[int]) -> dict[int, bytes]:
         """The stored contextual vectors (``semantic``) of those of ``numbers`` that have one."""

@@ -20,10 +20,13 @@ topical neighbour that mentions the same words in passing).
    texts (``semantic``: what the text is about, where a one-line summary that misstates its source
    shares as many words with another report), given by the caller so that this module stays pure.
 
-A story is then a connected component over the kept derivation edges and the same_event edges (which
-join a story but are no derivation). Inside a story the derivation graph is made a DAG (strongest edges
-first; an edge closing a cycle is dropped). Originals are the articles with outgoing derivation edges
-and no incoming one. Dropped edges are listed with the story of their derived text, with the reason.
+A story is then an event (``events.group``): the components of the kept derivation edges stay whole,
+and independent reports join them, or each other, only when they match the group as a whole (average
+linkage over every member pair, within a time window), never one same_event link at a time. Inside a
+story the derivation graph is made a DAG (strongest edges first; an edge closing a cycle is dropped).
+Originals are the articles with outgoing derivation edges and no incoming one. Dropped edges are listed
+with the story of their derived text, with the reason. A story carries a ``label`` (its most
+representative title and the names most members mention) and a ``time_span`` saying what its dates are.
 """
 
 from __future__ import annotations
@@ -31,6 +34,14 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
+
+import numpy as np
+
+from ..clean import clean
+from .events import EventInput, Profile, describe, group
+
+_NO_TERMS = np.zeros(0, np.int64)
 
 DERIVATION = ("copy", "rewrite")
 Similarity = Callable[[Iterable[tuple[int, int]]], dict[tuple[int, int], float]]
@@ -45,11 +56,6 @@ AMBIGUOUS = 0.03
 # chosen on a tuning corpus from FRANK's test split (0.5-3 all helped; 1 had the best F1), not on the
 # corpus the benchmark scores (bench/semantic_sources.py).
 SEMANTIC_WEIGHT = 1.0
-# same_event links chain: A reports what B reports, B shares names with C, ... and across a day of news
-# every report of a busy topic ends up in one component (a synthetic 100k corpus whose articles share whole
-# sentences made one "story" of 46,000). same_event pairs, strongest first, join two stories only while
-# the result stays within this many articles; derivation edges join without limit.
-SAME_EVENT_STORY = 200
 
 
 def _strength(e: dict) -> float:
@@ -181,17 +187,9 @@ def acyclic(edges: list[dict]) -> list[dict]:
     return kept
 
 
-def pair_components(
-    nodes: set[int],
-    pairs: list[tuple[int, int]],
-    capped: list[tuple[int, int]] = (),
-    cap: int | None = None,
-) -> list[list[int]]:
-    """Connected components (union-find), each sorted, in order of their smallest member: ``pairs`` join
-    without limit, then ``capped`` pairs (in the order given) join two groups only while the joined group
-    stays within ``cap`` members."""
+def pair_components(nodes: set[int], pairs: list[tuple[int, int]]) -> list[list[int]]:
+    """Connected components (union-find), each sorted, in order of their smallest member."""
     parent = {n: n for n in nodes}
-    size = dict.fromkeys(nodes, 1)
 
     def find(x: int) -> int:
         while parent[x] != x:
@@ -199,14 +197,10 @@ def pair_components(
             x = parent[x]
         return x
 
-    for limited, group in ((False, pairs), (True, capped)):
-        for a, b in group:
-            ra, rb = find(a), find(b)
-            if ra == rb or (limited and cap is not None and size[ra] + size[rb] > cap):
-                continue
-            keep, gone = min(ra, rb), max(ra, rb)
-            parent[gone] = keep
-            size[keep] += size.pop(gone)
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
     groups: dict[int, list[int]] = defaultdict(list)
     for n in sorted(nodes):
         groups[find(n)].append(n)
@@ -218,10 +212,14 @@ def _date(a: dict) -> str:
 
 
 def build_stories(
-    edges: list[dict], info: dict[int, dict], similarity: Similarity | None = None
+    edges: list[dict],
+    info: dict[int, dict],
+    similarity: Similarity | None = None,
+    profiles: dict[int, Profile] | None = None,
 ) -> list[dict]:
     """All stories (size >= 2) from verified edges, biggest first; ``info`` maps article number -> its
-    fields."""
+    fields, ``profiles`` article number -> what event clustering reads (``events.Profile``; an article
+    without one joins a story only through derivation)."""
     derivation = [e for e in edges if e["relation"] in DERIVATION]
     same = [e for e in edges if e["relation"] == "same_event"]
     by_pair = {(e["src"], e["dst"]): e for e in same}
@@ -229,10 +227,15 @@ def build_stories(
     def same_edges_of(pairs: list[tuple[int, int]]) -> list[dict]:
         return [by_pair[p] for p in pairs]
 
-    same.sort(key=lambda e: (-(e.get("score") or 0.0), min(e["src"], e["dst"]), max(e["src"], e["dst"])))
     stories = list(
         iter_stories(
-            derivation, [(e["src"], e["dst"]) for e in same], info, lambda ns: info, same_edges_of, similarity
+            derivation,
+            [(e["src"], e["dst"]) for e in same],
+            info,
+            lambda ns: info,
+            same_edges_of,
+            similarity,
+            EventInput(profiles or {}),
         )
     )
     stories.sort(key=lambda s: (-s["size"], s["id"]))
@@ -246,39 +249,100 @@ def iter_stories(
     info_of: Callable[[list[int]], dict[int, dict]],
     same_edges_of: Callable[[list[tuple[int, int]]], list[dict]],
     similarity: Similarity | None = None,
+    events: EventInput | None = None,
 ) -> Iterator[dict]:
     """Stories one at a time, holding only the derivation edges and the same_event pairs (not their
     rows) in memory: ``dates`` gives the claimed and first-seen dates of the derivation edges' articles,
     ``info_of`` the fields of a story's members, ``same_edges_of`` the rows of a story's same_event
-    pairs."""
+    pairs, ``events`` what event clustering reads of each article."""
+    events = events or EventInput({})
     derivation = [orient(e, dates) for e in derivation]
     kept, dropped = select_sources(derivation, similarity)
-    nodes = {e["src"] for e in kept} | {e["dst"] for e in kept} | {n for p in same_pairs for n in p}
-    members = pair_components(nodes, [(e["src"], e["dst"]) for e in kept], same_pairs, SAME_EVENT_STORY)
-    where = {n: i for i, group in enumerate(members) for n in group}
+    satellites = _satellites(kept)
+    forced = [(e["src"], e["dst"]) for e in kept if e["dst"] not in satellites]
+    units = pair_components({n for p in forced for n in p}, forced)
+    links = [*same_pairs, *forced, *((e["src"], e["dst"]) for e in dropped if e.get("dropped") != "brief")]
+    links = [(a, b) for a, b in links if a not in satellites and b not in satellites]
+    profiles = {n: p for n, p in events.profiles.items() if n not in satellites}
+    for n in {n for unit in units for n in unit} - set(profiles):
+        profiles[n] = Profile(f"\uffff{n}", _NO_TERMS, frozenset())  # no text read: joins by derivation only
+    groups = group(profiles, units, links, events.stem_df, events.n_docs)
+    where = {n: i for i, (members, _) in enumerate(groups) for n in members}
+    for brief, source in sorted(satellites.items()):  # a brief goes where its source went
+        if source not in where:
+            where[source] = len(groups)
+            groups.append(([source], {"representative": source, "entities": []}))
+        where[brief] = where[source]
+        groups[where[source]][0].append(brief)
     by_story: dict[int, list[dict]] = defaultdict(list)
     for e in kept:
         by_story[where[e["src"]]].append(e)
     same_by: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for a, b in same_pairs:
-        if where[a] == where[b]:  # a pair between two capped stories joins neither
+        if a in where and where[a] == where.get(b):  # a pair across two events joins neither
             same_by[where[a]].append((a, b))
     lost: dict[int, list[dict]] = defaultdict(list)
     for e in dropped:
         home = where.get(e["dst"], where.get(e["src"]))
         if home is not None:
             lost[home].append(e)
-    for i, group in enumerate(members):
+    for i, (members, label) in enumerate(groups):
         dag = acyclic(by_story[i])
         in_dag = {id(e) for e in dag}
         cycles = [{**e, "dropped": "cycle"} for e in by_story[i] if id(e) not in in_dag]
         same = [{**e, "basis": None, "uncertain": False} for e in same_edges_of(same_by[i])]
         dropped_here = lost[i] + cycles
-        info = info_of(sorted(set(group) | {n for e in dropped_here for n in (e["src"], e["dst"])}))
-        yield _story(group, dag, same, dropped_here, info)
+        info = info_of(sorted(set(members) | {n for e in dropped_here for n in (e["src"], e["dst"])}))
+        yield _story(members, dag, same, dropped_here, info, _label(label, info, events))
 
 
-def _story(group: list[int], dag: list[dict], same: list[dict], dropped: list[dict], info: dict) -> dict:
+def _satellites(kept: list[dict]) -> dict[int, int]:
+    """Briefs (one or two sentences against a long text, the loosest derivation rule) that derive
+    nothing themselves, each with its source (a derived text keeps one source). They
+    follow their source's story but take no part in clustering: on ECB+ 22 of the 23 derivation edges
+    between two events were a one-sentence report read as a brief of a similar event's article, and
+    as a member of the clustering such a text would pull the two events together."""
+    deriving = {e["src"] for e in kept}
+    return {
+        e["dst"]: e["src"]
+        for e in kept
+        if (e.get("evidence") or {}).get("brief") and e["dst"] not in deriving
+    }
+
+
+def _label(found: dict, info: dict[int, dict], events: EventInput) -> dict:
+    """The story's name: the representative member's title (else its first story line) and its most
+    mentioned names as the texts write them."""
+    rep = found["representative"]
+    text = events.text_of(rep) if events.text_of else info[rep].get("text")
+    title = info[rep].get("title")
+    if not title and text:  # its headline, else its first story line (not a timestamp or a byline)
+        title = next((text[b.start : b.end].strip() for b in clean(text)[0] if b.kind != "boilerplate"), None)
+    if title and len(title) > 160:
+        title = title[:159].rstrip() + "…"
+    read = events.text_of or (lambda n: info[n].get("text"))
+    others = [n for n in sorted(info) if n != rep][:4]  # read only while a name is still not found
+    texts = chain([info[rep].get("title"), text], (info[n].get("title") for n in info), map(read, others))
+    return {"title": title, "article": info[rep]["id"], "entities": describe(found["entities"], texts)}
+
+
+def _time_span(group: list[int], info: dict[int, dict]) -> dict:
+    """First and last date of a story and what they rest on: ``published`` (claimed dates), ``first_seen``
+    (capture times only), ``mixed``, or ``unknown`` (no member dated); ``undated`` members do not count."""
+    dated = [n for n in group if _date(info[n]) != "9999"]
+    bases = {"published" if info[n].get("published") else "first_seen" for n in dated}
+    dates = [_date(info[n]) for n in dated]
+    return {
+        "first": min(dates) if dates else None,
+        "last": max(dates) if dates else None,
+        "basis": "unknown" if not bases else bases.pop() if len(bases) == 1 else "mixed",
+        "undated": len(group) - len(dated),
+    }
+
+
+def _story(
+    group: list[int], dag: list[dict], same: list[dict], dropped: list[dict], info: dict, label: dict
+) -> dict:
     incoming: dict[int, list[dict]] = defaultdict(list)
     outgoing: dict[int, list[dict]] = defaultdict(list)
     for e in dag:
@@ -299,6 +363,7 @@ def _story(group: list[int], dag: list[dict], same: list[dict], dropped: list[di
     return {
         "id": "st-" + hashlib.sha1(anchor.encode()).hexdigest()[:10],
         "size": len(group),
+        "label": label,
         "original": originals,
         "articles": [
             {
@@ -329,6 +394,7 @@ def _story(group: list[int], dag: list[dict], same: list[dict], dropped: list[di
         ],
         "first_date": min(dates) if dates else None,
         "last_date": max(dates) if dates else None,
+        "time_span": _time_span(group, info),
     }
 
 

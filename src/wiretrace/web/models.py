@@ -64,7 +64,9 @@ class Story(Open):
     edges: list[StoryEdge]
     first_date: str | None = None
     last_date: str | None = None
-    title: str | None = Field(None, description="the original's title, else its first sentence")
+    label: dict | None = Field(None, description="most representative report's title and id, shared names")
+    time_span: dict | None = Field(None, description="first and last date, and what they rest on")
+    title: str | None = Field(None, description="the original's title, else the label's")
     sites: list[str] = []
     uncredited: int = Field(0, description="members that reuse a wire-credited text without credit")
     uncredited_share: float = 0.0

@@ -57,12 +57,16 @@ class Service:
     # --- stories ---------------------------------------------------------------------------------
 
     def enrich(self, story: dict) -> dict:
-        """A stored story plus its list summary and a display title (the original's, else the first
-        article's title or first sentence). Edge flags and added counts are refreshed from the pairs."""
+        """A stored story plus its list summary and a display title (the original's, else the story's
+        label: its most representative report's title or first line). Edge flags and added counts are
+        refreshed from the pairs."""
         self.reader.refresh_edges(story)
         summary = story_summary(story)
         lead = summary.pop("lead")
-        return {**story, **summary, "title": self.reader.display_title(lead) if lead else None}
+        title = (story.get("label") or {}).get("title")
+        if story.get("original") or not title:
+            title = self.reader.display_title(lead) if lead else None
+        return {**story, **summary, "title": title}
 
     def stories(self, **filters) -> tuple[int, list[dict]]:
         total, stories = self.reader.stories(**filters)

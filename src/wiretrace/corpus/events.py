@@ -1,0 +1,460 @@
+"""Events: which independent reports make one story, by how well an article matches the story as a whole.
+
+A story used to be a connected component of same_event links: A reports what B reports, B shares names
+with C, and one link at a time every report of a busy topic joined one "story" (195 articles of different
+events years apart on held-out data). Here the engine's same_event and derivation verdicts only say which
+groups may meet; whether they join is decided by average linkage over *all* their member pairs
+(agglomerative clustering, merging the closest pair of groups first): the mean similarity of every article
+of one group to every article of the other must reach ``EventModel.threshold``. A chain A~B~C where A and C
+share nothing does not hold: C must match A and B on average.
+
+The similarity of two articles is the cosine of their idf-weighted distinct stems plus
+``entity_weight`` times the cosine of their idf-weighted specific names (``Profile``): what happened and
+to whom. Both are dot products of unit vectors, so the mean over all pairs of two groups is the dot product
+of the groups' summed vectors divided by the pair count: exact average linkage without the pairs. Idf
+(squared: a template's words weigh little, names and rare words much) counts the corpus plus a background
+of real news (``Background``). Time scales it (``time_factor``): reports of one event are days apart, so
+two groups whose mean dates are further apart than the window lose weight with every further day; a
+capture date (when a crawler saw the page) widens the window, and an undated group is never held back.
+Groups meet where the engine linked two of their members or where one member is among another's nearest
+``neighbours``.
+
+Derivation components (copy/rewrite edges kept by ``stories.select_sources``) enter as whole units and
+are never split: a copy belongs with its source whatever its similarity to the rest (``stories`` keeps
+one-line briefs out and puts them with their source afterwards).
+
+Arrival order never matters: articles are ordered by their id, ties are broken by ids, and linkages are
+compared rounded (a sum in another order differs only in the last bits). A group's clustering depends only
+on the groups its links reach, so adding unrelated articles leaves a story alone (up to the corpus-wide
+idf, which the background keeps steady).
+
+The weights and the window are in ``data/events/model.json``, chosen by ``scripts/train_events.py``; what
+it does not see: publication dates (ECB+ has none, so the window is a prior), events told in other
+languages (stems do not cross languages), and an event whose reports share few words (a one-line
+report and a long feature may stay apart).
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import math
+import re
+import struct
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "events"
+MODEL = DATA / "model.json"
+BACKGROUND = DATA / "background.bin"
+BACKGROUND_MAGIC = b"WTBG1\n"
+_ROUND = 9  # linkages compared to this many decimals: sums in another order differ in the last bits
+
+
+@dataclass(frozen=True)
+class EventModel:
+    """How articles are grouped into events (``data/events/model.json``)."""
+
+    entity_weight: float  # weight of the specific-name cosine beside the stem cosine
+    idf_power: float  # terms weigh idf to this power: rare words and names tell an event, templates do not
+    threshold: float  # least mean pair similarity for two groups to be one event
+    window_days: float  # claimed dates this far apart cost nothing
+    capture_window_days: float  # the window when a date is only a capture time
+    decay_days: float  # beyond the window the similarity falls by e every this many days
+
+
+@lru_cache(maxsize=1)
+def event_model(path: Path = MODEL) -> EventModel:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return EventModel(**{k: float(data[k]) for k in EventModel.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class Background:
+    """Stem document frequencies of real news (``scripts/train_events.py``), added to a corpus's own: a
+    folder of ten articles alone cannot tell that "said" is common and "Lohan" is not."""
+
+    n_docs: int
+    keys: np.ndarray  # sorted int64 stem hashes
+    counts: np.ndarray  # their document frequencies
+
+    def __call__(self, keys: np.ndarray) -> np.ndarray:
+        """The background document frequency of each stem hash (0 for one it does not hold)."""
+        if not len(self.keys):
+            return np.zeros(len(keys))
+        at = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
+        return np.where(self.keys[at] == keys, self.counts[at], 0).astype(np.float64)
+
+
+@lru_cache(maxsize=2)
+def background(path: Path = BACKGROUND) -> Background:
+    blob = path.read_bytes()
+    if not blob.startswith(BACKGROUND_MAGIC):
+        raise ValueError(f"{path}: not a wiretrace background table")
+    n_docs, size = struct.unpack_from("<II", blob, len(BACKGROUND_MAGIC))
+    start = len(BACKGROUND_MAGIC) + 8
+    keys = np.frombuffer(blob, np.int64, size, start)
+    counts = np.frombuffer(blob, np.uint32, size, start + 8 * size)
+    return Background(n_docs, keys, counts)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What event clustering reads of one article."""
+
+    key: str  # the article's id: order and ties by it, never by arrival
+    stems: np.ndarray  # distinct int64 hashes of the story sentences' stems (``Sketch.stems``)
+    entities: frozenset[str]  # specific names of the body sentences (``Sketch.entities``)
+    date: date | None = None
+    basis: str | None = None  # published | first_seen | None (no date)
+
+
+def profile_date(published: str | None, first_seen: str | None) -> tuple[date | None, str | None]:
+    """The date an article's time position rests on: the claimed publication date, else the capture
+    date, else none."""
+    for value, basis in ((published, "published"), (first_seen, "first_seen")):
+        if value:
+            try:
+                return date.fromisoformat(value[:10]), basis
+            except ValueError:
+                continue
+    return None, None
+
+
+def _term_rows(
+    terms: list[list], df: Callable[[np.ndarray], np.ndarray], n: int, power: float
+) -> sp.csr_matrix:
+    """Unit rows of idf-weighted distinct terms (one row per list), columns in term order."""
+    lengths = np.fromiter((len(t) for t in terms), np.int64, len(terms))
+    flat = [x for t in terms for x in t]
+    if not flat:
+        return sp.csr_matrix((len(terms), 0))
+    uniq, cols = np.unique(np.asarray(flat), return_inverse=True)
+    idf = np.log((n + 1) / (np.minimum(df(uniq), n) + 0.5)) ** power
+    weights = idf[cols.ravel()]
+    row_of = np.repeat(np.arange(len(terms)), lengths)
+    norms = np.sqrt(np.bincount(row_of, weights * weights, minlength=len(terms)))
+    data = weights / np.where(norms > 0, norms, 1.0)[row_of]
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    out = sp.csr_matrix((data, cols.ravel(), indptr), shape=(len(terms), len(uniq)))
+    out.sort_indices()
+    return out
+
+
+def vectors(
+    profiles: list[Profile],
+    model: EventModel,
+    stem_df: Mapping[int, int] | None = None,
+    n_docs: int | None = None,
+    prior: Background | None = None,
+) -> sp.csr_matrix:
+    """One row per profile: unit stem vector and ``sqrt(entity_weight)`` times unit name vector, side by
+    side, so a row product is the pair similarity. Stem idf from ``stem_df`` over ``n_docs`` articles (the
+    corpus; else the profiles themselves) plus the ``prior`` (the shipped ``background``); name idf from
+    the profiles."""
+    if stem_df is None:
+        stem_df = Counter(int(t) for p in profiles for t in p.stems)
+        n_docs = len(profiles)
+    prior = prior or background()
+    n_corpus = max(n_docs or 0, len(profiles))
+    name_df = Counter(e for p in profiles for e in p.entities)
+
+    def stem_counts(keys: np.ndarray) -> np.ndarray:
+        own = np.fromiter((stem_df.get(int(t), 1) for t in keys), np.float64, len(keys))
+        return own + prior(keys)
+
+    def name_counts(keys: np.ndarray) -> np.ndarray:
+        return np.fromiter((name_df[str(e)] for e in keys), np.float64, len(keys))
+
+    stems = _term_rows(
+        [p.stems.tolist() for p in profiles], stem_counts, n_corpus + prior.n_docs, model.idf_power
+    )
+    names = _term_rows([sorted(p.entities) for p in profiles], name_counts, n_corpus, model.idf_power)
+    return sp.hstack([stems, math.sqrt(model.entity_weight) * names], format="csr")
+
+
+def neighbours(
+    rows: sp.csr_matrix, k: int = 5, keep: int = 32, common: float = 0.02, block: int = 1024
+) -> np.ndarray:
+    """The ``k`` most similar other rows of each row, as an (m, 2) array of sorted pairs. The candidate
+    search looks for derived texts and the engine judges only those, so two reports of one event in other
+    words are often never compared; these pairs let their groups meet. Rows are compared by their
+    ``keep`` heaviest terms (the rare words and names an event is told by) without the terms that more
+    than ``common`` of all rows keep (they say little about which event, and would make the product
+    dense); ties by row (rows are in id order)."""
+    n = rows.shape[0]
+    if n < 2:
+        return np.zeros((0, 2), np.int64)
+    rows = rows.tocoo()
+    order = np.lexsort((rows.col, -rows.data, rows.row))
+    r, c, v = rows.row[order], rows.col[order], rows.data[order]
+    first = np.searchsorted(r, r, side="left")
+    top = np.arange(len(r)) - first < keep
+    r, c, v = r[top], c[top], v[top]
+    counts = np.bincount(c, minlength=rows.shape[1])
+    rare = counts[c] <= max(2, common * n)
+    pruned = sp.csr_matrix((v[rare], (r[rare], c[rare])), shape=rows.shape)
+    pruned_t = pruned.T.tocsr()
+    found: set[tuple[int, int]] = set()
+    for start in range(0, n, block):
+        prod = (pruned[start : start + block] @ pruned_t).tocsr()
+        for i in range(prod.shape[0]):
+            lo, hi = prod.indptr[i], prod.indptr[i + 1]
+            if lo == hi:
+                continue
+            me = start + i
+            cols, vals = prod.indices[lo:hi], np.round(prod.data[lo:hi], _ROUND)
+            keep_mask = cols != me
+            cols, vals = cols[keep_mask], vals[keep_mask]
+            for j in cols[np.lexsort((cols, -vals))[:k]].tolist():
+                found.add((min(me, j), max(me, j)))
+    return np.asarray(sorted(found), np.int64).reshape(-1, 2)
+
+
+Dates = tuple[int, int, bool]  # a group's dated members: sum of their day numbers, how many, any capture date
+
+
+def time_factor(a: Dates | None, b: Dates | None, model: EventModel) -> float:
+    """How much two groups' dates leave of their similarity: 1 while their mean dates are within the
+    window (or either group is undated), then exp(-days beyond it / ``decay_days``). The mean, not the
+    first and last date: a group whose span grew would otherwise take in anything inside it."""
+    if a is None or b is None:
+        return 1.0
+    gap = abs(a[0] / a[1] - b[0] / b[1])
+    window = model.capture_window_days if a[2] or b[2] else model.window_days
+    return 1.0 if gap <= window else math.exp(-(gap - window) / model.decay_days)
+
+
+def _dates(x: Dates | None, y: Dates | None) -> Dates | None:
+    if x is None or y is None:
+        return x or y
+    return x[0] + y[0], x[1] + y[1], x[2] or y[2]
+
+
+def cluster(
+    profiles: list[Profile],
+    units: Iterable[Iterable[int]],
+    links: Iterable[tuple[int, int]],
+    model: EventModel,
+    rows: sp.csr_matrix | None = None,
+) -> list[list[int]]:
+    """Events over ``profiles`` (by position): ``units`` are groups that stay whole (derivation components;
+    a profile in none is a unit of its own), ``links`` the pairs whose groups may meet (the engine's
+    same_event and derivation verdicts). Groups merge, closest first, while their average linkage times
+    ``time_factor`` reaches ``model.threshold``. Returns the groups, each sorted, ordered by first member;
+    ``rows``: ``vectors(profiles, model)`` when the caller has them."""
+    if rows is None:
+        rows = vectors(profiles, model)
+    order = sorted(range(len(profiles)), key=lambda i: profiles[i].key)
+    rank = {i: r for r, i in enumerate(order)}
+    group_of: dict[int, int] = {}
+    members: dict[int, list[int]] = {}
+    for unit in units:
+        unit = sorted(set(unit), key=rank.__getitem__)
+        head = rank[unit[0]]
+        if any(i in group_of for i in unit):
+            raise ValueError("a profile is in two units")
+        members[head] = unit
+        group_of.update(dict.fromkeys(unit, head))
+    for i in order:
+        if i not in group_of:
+            members[rank[i]] = [i]
+            group_of[i] = rank[i]
+    rows = rows.tocsr()
+    heads = sorted(members)
+    at = {g: k for k, g in enumerate(heads)}
+    pick = sp.csr_matrix(
+        (np.ones(len(group_of)), ([at[g] for g in group_of.values()], list(group_of))),
+        shape=(len(heads), rows.shape[0]),
+    )
+    group_rows = (pick @ rows).tocsr()
+    group_rows.sort_indices()
+    sums: dict[int, dict[int, float]] = {}
+
+    def summed(g: int) -> dict[int, float]:
+        """A group's summed vector as a dict (made when the group first merges: far cheaper than a
+        sparse row for the many small products that follow)."""
+        if g not in sums:
+            lo, hi = group_rows.indptr[at[g]], group_rows.indptr[at[g] + 1]
+            cols, vals = group_rows.indices[lo:hi].tolist(), group_rows.data[lo:hi].tolist()
+            sums[g] = dict(zip(cols, vals, strict=True))
+        return sums[g]
+
+    spans: dict[int, Dates | None] = {}
+    for g, m in members.items():
+        span = None
+        for i in m:
+            p = profiles[i]
+            if p.date is not None:
+                span = _dates(span, (p.date.toordinal(), 1, p.basis != "published"))
+        spans[g] = span
+    neighbours: dict[int, set[int]] = {g: set() for g in members}
+    for a, b in links:
+        ga, gb = group_of[a], group_of[b]
+        if ga != gb:
+            neighbours[ga].add(gb)
+            neighbours[gb].add(ga)
+    version = dict.fromkeys(members, 0)
+
+    def scaled(x: int, y: int, total: float) -> float:
+        mean = total / (len(members[x]) * len(members[y]))
+        return round(mean * time_factor(spans[x], spans[y], model), _ROUND)
+
+    dots: dict[tuple[int, int], float] = {}  # summed pair similarity of two neighbouring groups
+
+    def dot(x: int, y: int) -> float:
+        """The sum of the similarities of every member pair of ``x`` and ``y``: kept for neighbours,
+        since the sum for a merged group is the sum of its parts' (so a group that grows is not read
+        again for each neighbour), else read from the two summed vectors."""
+        key = (min(x, y), max(x, y))
+        if key in dots:
+            return dots.pop(key)
+        a, b = summed(x), summed(y)
+        if len(a) > len(b):
+            a, b = b, a
+        return sum(v * b.get(c, 0.0) for c, v in a.items())
+
+    heap: list[tuple[float, int, int, int, int]] = []
+
+    def push(x: int, y: int, total: float) -> None:
+        x, y = min(x, y), max(x, y)
+        dots[(x, y)] = total
+        value = scaled(x, y, total)
+        if value >= model.threshold:
+            heapq.heappush(heap, (-value, x, y, version[x], version[y]))
+
+    first = sorted((g, h) for g in neighbours for h in neighbours[g] if g < h)
+    if first:  # the first linkages in one sparse product
+        xs = np.asarray([at[g] for g, _ in first])
+        ys = np.asarray([at[h] for _, h in first])
+        totals = np.asarray(group_rows[xs].multiply(group_rows[ys]).sum(axis=1)).ravel()
+        for (g, h), total in zip(first, totals.tolist(), strict=True):
+            push(g, h, total)
+    while heap:
+        _, x, y, vx, vy = heapq.heappop(heap)
+        if x not in members or y not in members or version[x] != vx or version[y] != vy:
+            continue
+        dots.pop((x, y), None)
+        near = (neighbours[x] | neighbours.pop(y)) - {x, y}
+        totals = {h: dot(x, h) + dot(y, h) for h in sorted(near)}
+        members[x] = sorted(members[x] + members.pop(y), key=rank.__getitem__)
+        big, small = summed(x), summed(y)
+        del sums[x], sums[y]
+        if len(big) < len(small):
+            big, small = small, big
+        for c, v in small.items():
+            big[c] = big.get(c, 0.0) + v
+        sums[x] = big
+        spans[x] = _dates(spans[x], spans.pop(y))
+        version[x] += 1
+        del version[y]
+        neighbours[x] = near
+        for h in near:
+            neighbours[h].discard(y)
+            neighbours[h].add(x)
+        for h in sorted(near):
+            push(x, h, totals[h])
+    return sorted((sorted(m) for m in members.values()), key=lambda m: m[0])
+
+
+def label(profiles: list[Profile], group: list[int], rows: sp.csr_matrix, top: int = 5) -> dict:
+    """What names a group: the member closest to its centre (the most representative report; ties by id)
+    and the specific names (as ``Sketch.entities`` keys) most of its members mention, at least two."""
+    centre = np.asarray(rows[group].sum(axis=0)).ravel()
+    scores = rows[group] @ centre
+    best = min((-round(float(s), _ROUND), profiles[i].key, i) for s, i in zip(scores, group, strict=True))[2]
+    counts = Counter(e for i in group for e in profiles[i].entities)
+    names = [e for e, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if c >= 2][:top]
+    return {"representative": best, "entities": names}
+
+
+_CONNECTORS = frozenset("of de del la le the and von van al bin".split())
+_CAPITALISED = re.compile(
+    r"[A-Z][\w'’.&-]*(?:\s+(?:(?:" + "|".join(sorted(_CONNECTORS)) + r")\s+)?[A-Z][\w'’.&-]*)*"
+)
+
+
+def _surface(words: list[str], key: list[str]) -> bool:
+    """Whether capitalised ``words`` write the name ``key`` (its words in any order; "Indian" writes
+    "india": names are keyed by place, not demonym)."""
+    if len(words) != len(key):
+        return False
+    left = list(key)
+    for w in words:
+        w = w.lower()
+        hit = next((k for k in left if w == k or (len(k) >= 4 and w.startswith(k))), None)
+        if hit is None:
+            return False
+        left.remove(hit)
+    return True
+
+
+def describe(keys: list[str], texts: Iterable[str | None]) -> list[str]:
+    """The names as the texts write them ("Gulf of Aden" for the key "aden gulf"): the first capitalised
+    run of a text (connectors such as "of" inside it) whose other words are the key's; a key no text
+    writes that way is shown by its words, capitalised."""
+    found: dict[str, str] = {}
+    for text in texts:
+        for m in _CAPITALISED.finditer(text or ""):
+            words = m.group(0).split()
+            for i in range(len(words)):
+                for j in range(i + 1, len(words) + 1):
+                    span = [w.rstrip(".,;:") for w in words[i:j]]
+                    if span[0].lower() in _CONNECTORS or span[-1].lower() in _CONNECTORS:
+                        continue
+                    plain = [w.strip("'’") for w in span if w.lower() not in _CONNECTORS]
+                    for k in keys:
+                        if k not in found and _surface(plain, k.split()):
+                            found[k] = " ".join(span)
+        if len(found) == len(keys):
+            break
+    return [found.get(k) or " ".join(w.capitalize() for w in k.split()) for k in keys]
+
+
+@dataclass(frozen=True)
+class EventInput:
+    """What ``stories.iter_stories`` reads to group articles into events: a ``Profile`` per article
+    number, the corpus's stem document frequencies (None: from the profiles) and a way to read one
+    article's text (for the label's names; None: titles only)."""
+
+    profiles: Mapping[int, Profile]
+    stem_df: Mapping[int, int] | None = None
+    n_docs: int | None = None
+    text_of: Callable[[int], str | None] | None = None
+
+
+def group(
+    profiles: Mapping[int, Profile],
+    units: Iterable[Iterable[int]],
+    links: Iterable[tuple[int, int]],
+    stem_df: Mapping[int, int] | None = None,
+    n_docs: int | None = None,
+    model: EventModel | None = None,
+    prior: Background | None = None,
+) -> list[tuple[list[int], dict]]:
+    """Events over articles (by number): ``cluster`` with the engine's ``links`` and each article's
+    nearest ``neighbours``; returns each group of two or more articles (numbers sorted) with its
+    ``label``, ordered by their first member's id."""
+    model = model or event_model()
+    numbers = sorted(profiles, key=lambda n: profiles[n].key)
+    at = {n: i for i, n in enumerate(numbers)}
+    plist = [profiles[n] for n in numbers]
+    rows = vectors(plist, model, stem_df, n_docs, prior)
+    pairs = {(min(at[a], at[b]), max(at[a], at[b])) for a, b in links if a in at and b in at and a != b}
+    pairs.update(map(tuple, neighbours(rows).tolist()))
+    unit_list = [[at[n] for n in unit if n in at] for unit in units]
+    groups = cluster(plist, [u for u in unit_list if u], sorted(pairs), model, rows)
+    out = []
+    for g in groups:
+        if len(g) > 1:
+            found = label(plist, g, rows)
+            found["representative"] = numbers[found["representative"]]
+            out.append(([numbers[i] for i in g], found))
+    return out
