@@ -181,14 +181,15 @@ def vectors(
 
 
 def neighbours(
-    rows: sp.csr_matrix, k: int = 5, keep: int = 32, common: float = 0.02, block: int = 1024
+    rows: sp.csr_matrix, k: int = 5, keep: int = 32, common: float = 0.02, most: int = 250, block: int = 1024
 ) -> np.ndarray:
     """The ``k`` most similar other rows of each row, as an (m, 2) array of sorted pairs. The candidate
     search looks for derived texts and the engine judges only those, so two reports of one event in other
     words are often never compared; these pairs let their groups meet. Rows are compared by their
     ``keep`` heaviest terms (the rare words and names an event is told by) without the terms that more
-    than ``common`` of all rows keep (they say little about which event, and would make the product
-    dense); ties by row (rows are in id order)."""
+    than ``common`` of all rows, or more than ``most`` rows, keep (they say little about which event,
+    and would make the product dense: the work per row is bounded by ``keep * most``); ties by row
+    (rows are in id order)."""
     n = rows.shape[0]
     if n < 2:
         return np.zeros((0, 2), np.int64)
@@ -199,7 +200,7 @@ def neighbours(
     top = np.arange(len(r)) - first < keep
     r, c, v = r[top], c[top], v[top]
     counts = np.bincount(c, minlength=rows.shape[1])
-    rare = counts[c] <= max(2, common * n)
+    rare = counts[c] <= max(2, min(common * n, most))
     pruned = sp.csr_matrix((v[rare], (r[rare], c[rare])), shape=rows.shape)
     pruned_t = pruned.T.tocsr()
     found: set[tuple[int, int]] = set()
@@ -207,12 +208,10 @@ def neighbours(
         prod = (pruned[start : start + block] @ pruned_t).tocsr()
         for i in range(prod.shape[0]):
             lo, hi = prod.indptr[i], prod.indptr[i + 1]
-            if lo == hi:
-                continue
             me = start + i
             cols, vals = prod.indices[lo:hi], np.round(prod.data[lo:hi], _ROUND)
-            keep_mask = cols != me
-            cols, vals = cols[keep_mask], vals[keep_mask]
+            other = cols != me
+            cols, vals = cols[other], vals[other]
             for j in cols[np.lexsort((cols, -vals))[:k]].tolist():
                 found.add((min(me, j), max(me, j)))
     return np.asarray(sorted(found), np.int64).reshape(-1, 2)
@@ -364,15 +363,25 @@ def cluster(
     return sorted((sorted(m) for m in members.values()), key=lambda m: m[0])
 
 
-def label(profiles: list[Profile], group: list[int], rows: sp.csr_matrix, top: int = 5) -> dict:
-    """What names a group: the member closest to its centre (the most representative report; ties by id)
-    and the specific names (as ``Sketch.entities`` keys) most of its members mention, at least two."""
-    centre = np.asarray(rows[group].sum(axis=0)).ravel()
-    scores = rows[group] @ centre
-    best = min((-round(float(s), _ROUND), profiles[i].key, i) for s, i in zip(scores, group, strict=True))[2]
-    counts = Counter(e for i in group for e in profiles[i].entities)
-    names = [e for e, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if c >= 2][:top]
-    return {"representative": best, "entities": names}
+def labels(profiles: list[Profile], groups: list[list[int]], rows: sp.csr_matrix, top: int = 5) -> list[dict]:
+    """What names each group: the member closest to its centre (the most representative report; ties by
+    id) and the specific names (as ``Sketch.entities`` keys) most of its members mention, at least two."""
+    if not groups:
+        return []
+    flat = np.asarray([i for g in groups for i in g])
+    owner = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
+    pick = sp.csr_matrix((np.ones(len(flat)), (owner, flat)), shape=(len(groups), rows.shape[0]))
+    centres = (pick @ rows).tocsr()
+    scores = np.asarray(rows[flat].multiply(centres[owner]).sum(axis=1)).ravel()
+    out, pos = [], 0
+    for g in groups:
+        mine = scores[pos : pos + len(g)]
+        pos += len(g)
+        best = min((-round(float(v), _ROUND), profiles[i].key, i) for v, i in zip(mine, g, strict=True))[2]
+        counts = Counter(e for i in g for e in profiles[i].entities)
+        names = [e for e, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if c >= 2][:top]
+        out.append({"representative": best, "entities": names})
+    return out
 
 
 _CONNECTORS = frozenset("of de del la le the and von van al bin".split())
@@ -401,15 +410,21 @@ def describe(keys: list[str], texts: Iterable[str | None]) -> list[str]:
     run of a text (connectors such as "of" inside it) whose other words are the key's; a key no text
     writes that way is shown by its words, capitalised."""
     found: dict[str, str] = {}
+    sizes = {len(k.split()) for k in keys}
+    prefixes = {w[:4] for k in keys for w in k.split()}  # a run with none of them names none of the keys
     for text in texts:
         for m in _CAPITALISED.finditer(text or ""):
             words = m.group(0).split()
+            if not any(w.lower().strip(".,;:'’")[:4] in prefixes for w in words):
+                continue
             for i in range(len(words)):
                 for j in range(i + 1, len(words) + 1):
                     span = [w.rstrip(".,;:") for w in words[i:j]]
                     if span[0].lower() in _CONNECTORS or span[-1].lower() in _CONNECTORS:
                         continue
                     plain = [w.strip("'’") for w in span if w.lower() not in _CONNECTORS]
+                    if len(plain) not in sizes:
+                        continue
                     for k in keys:
                         if k not in found and _surface(plain, k.split()):
                             found[k] = " ".join(span)
@@ -441,7 +456,7 @@ def group(
 ) -> list[tuple[list[int], dict]]:
     """Events over articles (by number): ``cluster`` with the engine's ``links`` and each article's
     nearest ``neighbours``; returns each group of two or more articles (numbers sorted) with its
-    ``label``, ordered by their first member's id."""
+    ``labels``, ordered by their first member's id."""
     model = model or event_model()
     numbers = sorted(profiles, key=lambda n: profiles[n].key)
     at = {n: i for i, n in enumerate(numbers)}
@@ -451,10 +466,9 @@ def group(
     pairs.update(map(tuple, neighbours(rows).tolist()))
     unit_list = [[at[n] for n in unit if n in at] for unit in units]
     groups = cluster(plist, [u for u in unit_list if u], sorted(pairs), model, rows)
+    stories = [g for g in groups if len(g) > 1]
     out = []
-    for g in groups:
-        if len(g) > 1:
-            found = label(plist, g, rows)
-            found["representative"] = numbers[found["representative"]]
-            out.append(([numbers[i] for i in g], found))
+    for g, found in zip(stories, labels(plist, stories, rows), strict=True):
+        found["representative"] = numbers[found["representative"]]
+        out.append(([numbers[i] for i in g], found))
     return out

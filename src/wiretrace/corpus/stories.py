@@ -321,7 +321,7 @@ def _label(found: dict, info: dict[int, dict], events: EventInput) -> dict:
     if title and len(title) > 160:
         title = title[:159].rstrip() + "…"
     read = events.text_of or (lambda n: info[n].get("text"))
-    others = [n for n in sorted(info) if n != rep][:4]  # read only while a name is still not found
+    others = [n for n in sorted(info) if n != rep][:2]  # read only while a name is still not found
     texts = chain([info[rep].get("title"), text], (info[n].get("title") for n in info), map(read, others))
     return {"title": title, "article": info[rep]["id"], "entities": describe(found["entities"], texts)}
 
