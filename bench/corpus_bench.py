@@ -679,11 +679,11 @@ def run_throughput(sizes: list[int], workers: int | None, scale_pool: bool = Fal
         ),
         "",
         "| articles | sentence reuse | seconds (up to 20k: median of 3, range) | articles/s "
-        "| ingest articles/s | verify pairs/s "
+        "| ingest articles/s | verify pairs/s | stories s (share of the run) "
         "| candidates/article | disk bytes/article | indexer peak RSS MB (ingest / verify / stories) "
         "| RSS growth bytes/article | worker peak RSS MB | planted recall | search ms (median / p95) "
         "| speed probe ms |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     times: dict[int, float] = {}
     probes: dict[int, float] = {}  # seconds of ``speed_probe`` around the run kept
@@ -753,7 +753,8 @@ def run_throughput(sizes: list[int], workers: int | None, scale_pool: bool = Fal
         phase_peaks = " / ".join(f"{peaks[k] / 1024:.0f}" for k in PHASES if k in peaks)
         lines.append(
             f"| {n:,} | {reuse:.1f} | {secs:.1f}{spread} | {n / secs:.0f} | {n / child['ingest']:.0f} "
-            f"| {child['verified'] / max(child['verify'], 1e-9):.0f} | {child['candidates'] / n:.2f} "
+            f"| {child['verified'] / max(child['verify'], 1e-9):.0f} "
+            f"| {child['stories_s']:.1f} ({child['stories_s'] / secs:.0%}) | {child['candidates'] / n:.2f} "
             f"| {disk / n:.0f} | {phase_peaks or round(child['rss_peak_kb'] / 1024)} | {growth:.0f} "
             f"| {child['workers_peak_kb'] / 1024:.0f} | {recall:.3f} (rewrites {rew_recall:.3f}) "
             f"| {statistics.median(lat):.0f} / {p95:.0f} | {child['probe'] * 1000:.0f} |"
