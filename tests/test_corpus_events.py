@@ -112,10 +112,14 @@ def test_reports_of_one_event_years_apart_are_not_one_story_but_undated_ones_are
 def test_a_capture_date_widens_the_window_and_no_date_never_blocks():
     model = events.event_model()
     day = date(2024, 5, 1).toordinal()
-    a, b = (day, 1, False), (day + 10, 1, False)
+    a, b = (day, 1, False), (day + 10, 1, False)  # published dates ten days apart
     assert events.time_factor(a, b, model) < events.time_factor((day, 1, True), b, model) == 1.0
     assert events.time_factor(a, None, model) == 1.0
     assert events.time_factor(a, (day + 365, 1, False), model) < 1e-6
+    # A page first seen a year after the story was published may be that story; one seen a year before
+    # it cannot be a report of it.
+    assert events.time_factor(a, (day + 365, 1, True), model) == 1.0
+    assert events.time_factor(a, (day - 365, 1, True), model) < 1e-6
 
 
 def test_arrival_order_does_not_change_the_stories(tmp_path):
@@ -207,3 +211,18 @@ def test_a_one_line_brief_follows_its_source_without_joining_two_events():
         frozenset(LOHAN),
         frozenset([REID[0], REID[1], "lohan-brief"]),
     }
+
+
+def test_a_story_span_rests_on_claimed_dates_not_on_a_page_crawled_years_later():
+    files = REID
+    profiles = {  # the third is an undated page, crawled today: it may be a copy of the 2008 story
+        0: profile(REID[0], "2008-01-04"),
+        1: profile(REID[1], "2008-01-05"),
+        2: profile(REID[2], "2026-12-07", "first_seen"),
+    }
+    members = info(*files, published={REID[0]: "2008-01-04", REID[1]: "2008-01-05"})
+    members[2]["first_seen"] = "2026-12-07T10:00:00Z"
+    (story,) = build_stories([same_event(0, 1), same_event(1, 2)], members, profiles=profiles)
+    assert story["size"] == 3
+    span = {"first": "2008-01-04", "last": "2008-01-05", "basis": "published", "undated": 1}
+    assert story["time_span"] == span

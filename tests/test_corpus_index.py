@@ -140,7 +140,7 @@ def test_stories_json_has_the_documented_shape(indexed, capsys):
     for s in stories:
         assert s["size"] == len(s["articles"]) >= 2
         assert s["label"]["article"] in {a["id"] for a in s["articles"]}
-        assert s["time_span"]["basis"] in ("published", "first_seen", "mixed", "unknown")
+        assert s["time_span"]["basis"] in ("published", "first_seen", "unknown")
         dates = [a["published"] or (a["first_seen"] or "")[:10] or "9999" for a in s["articles"]]
         assert dates == sorted(dates)  # members by date
         for a in s["articles"]:

@@ -223,11 +223,18 @@ Dates = tuple[int, int, bool]  # a group's dated members: sum of their day numbe
 def time_factor(a: Dates | None, b: Dates | None, model: EventModel) -> float:
     """How much two groups' dates leave of their similarity: 1 while their mean dates are within the
     window (or either group is undated), then exp(-days beyond it / ``decay_days``). The mean, not the
-    first and last date: a group whose span grew would otherwise take in anything inside it."""
+    first and last date: a group whose span grew would otherwise take in anything inside it. A capture
+    date (when a crawler saw the page) is only an upper bound on when the text appeared: it widens the
+    window, and a group seen *after* the other's dates contradicts nothing (an old story crawled today)."""
     if a is None or b is None:
         return 1.0
-    gap = abs(a[0] / a[1] - b[0] / b[1])
-    window = model.capture_window_days if a[2] or b[2] else model.window_days
+    if a[2] != b[2]:  # one group rests on capture dates: only its being earlier can count against it
+        seen, other = (a, b) if a[2] else (b, a)
+        gap = other[0] / other[1] - seen[0] / seen[1]
+        window = model.capture_window_days
+    else:
+        gap = abs(a[0] / a[1] - b[0] / b[1])
+        window = model.capture_window_days if a[2] else model.window_days
     return 1.0 if gap <= window else math.exp(-(gap - window) / model.decay_days)
 
 

@@ -327,17 +327,20 @@ def _label(found: dict, info: dict[int, dict], events: EventInput) -> dict:
 
 
 def _time_span(group: list[int], info: dict[int, dict]) -> dict:
-    """First and last date of a story and what they rest on: ``published`` (claimed dates), ``first_seen``
-    (capture times only), ``mixed``, or ``unknown`` (no member dated); ``undated`` members do not count."""
-    dated = [n for n in group if _date(info[n]) != "9999"]
-    bases = {"published" if info[n].get("published") else "first_seen" for n in dated}
-    dates = [_date(info[n]) for n in dated]
-    return {
-        "first": min(dates) if dates else None,
-        "last": max(dates) if dates else None,
-        "basis": "unknown" if not bases else bases.pop() if len(bases) == 1 else "mixed",
-        "undated": len(group) - len(dated),
-    }
+    """First and last date of a story and what they rest on: the claimed publication dates when any
+    member has one (``published``; a capture date is only an upper bound on when a text appeared, and a
+    page crawled today beside 1987 newswire would stretch the span by decades), else capture times
+    (``first_seen``), else ``unknown``; ``undated`` counts the members the span does not rest on."""
+    for field, basis in (("published", "published"), ("first_seen", "first_seen")):
+        dates = [(info[n].get(field) or "")[:10] for n in group if info[n].get(field)]
+        if dates:
+            return {
+                "first": min(dates),
+                "last": max(dates),
+                "basis": basis,
+                "undated": len(group) - len(dates),
+            }
+    return {"first": None, "last": None, "basis": "unknown", "undated": len(group)}
 
 
 def _story(
