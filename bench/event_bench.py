@@ -36,12 +36,13 @@ OLD_CAP = 200
 def old_rule(corpus) -> dict[str, str]:
     """Story membership as it was built before events: components of the kept derivation edges, then
     same_event pairs (strongest first) joining two groups while the result stays within 200 articles."""
+    from wiretrace.corpus.rebuild import stored_similarity
     from wiretrace.corpus.stories import DERIVATION, orient, select_sources
 
     store = corpus.store
     derivation = store.edges(relations=DERIVATION)
     dates = store.dates({n for e in derivation for n in (e["src"], e["dst"])})
-    kept, _ = select_sources([orient(e, dates) for e in derivation], corpus._similarity())
+    kept, _ = select_sources([orient(e, dates) for e in derivation], stored_similarity(store))
     same = store.same_event_pairs()
     parent: dict[int, int] = {}
     size: dict[int, int] = defaultdict(lambda: 1)

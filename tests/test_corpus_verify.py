@@ -23,6 +23,7 @@ from wiretrace.corpus.fingerprint import (
     record_document,
     sentence_vectors,
 )
+from wiretrace.corpus.rebuild import stored_similarity
 from wiretrace.corpus.stories import build_stories
 from wiretrace.corpus.verify import (
     Item,
@@ -386,7 +387,7 @@ def test_contextual_vectors_are_computed_once_and_kept(tmp_path, monkeypatch):
     corpus.add([CORPUS])
     doc = "summedits-63f9455b8d931ba6e664fb85"
     d, s, o = (corpus.store.number_of(i) for i in (doc, f"{doc}-consistent", "ecb-3_1ecb"))
-    first = corpus._similarity()([(d, s), (o, s)])
+    first = stored_similarity(corpus.store)([(d, s), (o, s)])
     kept = corpus.store.count("semantic")
     assert kept == 3 and first[d, s] > first[o, s]
     embedded = []
@@ -394,7 +395,7 @@ def test_contextual_vectors_are_computed_once_and_kept(tmp_path, monkeypatch):
     monkeypatch.setattr(
         semantic.MiniLM, "embed", lambda self, texts: embedded.extend(texts) or real(self, texts)
     )
-    assert corpus._similarity()([(d, s), (o, s)]) == first
+    assert stored_similarity(corpus.store)([(d, s), (o, s)]) == first
     before = corpus.stories()
     corpus.rebuild_stories()
     assert embedded == [] and corpus.stories() == before and corpus.store.count("semantic") == kept

@@ -41,14 +41,12 @@ from ..compare import ArticleLike
 from ..errors import InputError
 from ..model import Article
 from . import candidates as cand
-from .events import EventInput
 from .fingerprint import Analysis, analyse_batch, story_dim, text_hash, text_lines
 from .readers import iter_records
-from .semantic import decode, encode, model, similarity
+from .rebuild import rebuild_stories
 from .store import SCHEMA_VERSION, Store, refresh_edges
-from .stories import Similarity, iter_stories, site_summary
+from .stories import site_summary
 from .verify import (
-    DERIVATION,
     Verifier,
     diff_chunk,
     diff_stored,
@@ -512,61 +510,8 @@ class Corpus:
         return done
 
     def rebuild_stories(self) -> int:
-        """Recompute every story from the verified pairs and store them (one transaction). Stories are
-        built and written one at a time: memory holds the derivation edges and the same_event pairs, not
-        every story."""
-        store = self.store
-        derivation = store.edges(relations=DERIVATION)
-        same = store.same_event_pairs()
-        dates = store.dates({n for e in derivation for n in (e["src"], e["dst"])})
-        fields = ("n", "id", "path", "title", "source", "published", "first_seen")
-        count = 0
-        with store.transaction() as db:
-            db.execute("DELETE FROM stories")
-            db.execute("DELETE FROM story_members")
-            events = EventInput(store.event_profiles(), store.stem_df(), store.count(), self._text_of)
-            stories = iter_stories(
-                derivation,
-                same,
-                dates,
-                lambda ns: store.articles(ns, fields=fields),
-                store.same_event_edges,
-                self._similarity(),
-                events,
-            )
-            for s in stories:
-                db.execute(
-                    "INSERT INTO stories VALUES (?, ?, ?, ?)",
-                    (s["id"], s["size"], s["last_date"], json.dumps(s, ensure_ascii=False)),
-                )
-                db.executemany(
-                    "INSERT OR REPLACE INTO story_members SELECT n, ? FROM articles WHERE id = ?",
-                    ((s["id"], a["id"]) for a in s["articles"]),
-                )
-                count += 1
-        return count
-
-    def _text_of(self, n: int) -> str | None:
-        row = self.store.articles([n], with_text=True, fields=("n",)).get(n)
-        return row["text"] if row else None
-
-    def _similarity(self) -> Similarity:
-        """Contextual similarity of stored articles (``semantic.similarity``), for competing sources; an
-        article's vector is computed once and kept in the ``semantic`` table."""
-        store = self.store
-
-        def vectors_of(numbers: list[int]) -> dict[int, np.ndarray]:
-            stored = store.semantic_vectors(numbers)
-            missing = [n for n in numbers if n not in stored]
-            if missing:
-                rows = store.articles(missing, with_text=True, fields=("n",))
-                vectors = model().embed([rows[n]["text"] for n in missing])
-                fresh = {n: encode(v) for n, v in zip(missing, vectors, strict=True)}
-                store.save_semantic_vectors(fresh)
-                stored.update(fresh)
-            return {n: decode(blob) for n, blob in stored.items()}
-
-        return similarity(vectors_of)
+        """Recompute every story from the verified pairs and store them (``rebuild.rebuild_stories``)."""
+        return rebuild_stories(self.store)
 
     # --- read ------------------------------------------------------------------------------------
 

@@ -1,0 +1,69 @@
+"""Per-site line counts in the corpus file: which lines a site repeats across its articles (menus,
+footers, "Follow us" prompts) and so are that site's boilerplate, not story text (``verify.
+mark_site_boilerplate`` reads them). A mixin of ``store.Store``: the tables are in its schema
+(``sites``, ``site_lines``, ``lines_pending``) and the methods use its connection."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+
+
+class SiteLines:
+    """Site-line counting on ``self.db`` (``Store`` provides it and ``select_in``)."""
+
+    db: sqlite3.Connection
+    select_in: Callable[..., Iterator[tuple]]
+
+    def add_site_lines_batch(self, items: list[tuple[str, Iterable[tuple[int, str]]]]) -> None:
+        """Site-line counts of many articles, (site, its distinct lines) each, added in one pass."""
+        sites: dict[str, int] = {}
+        lines: dict[tuple[str, int], list] = {}
+        for site, article_lines in items:
+            sites[site] = sites.get(site, 0) + 1
+            for h, text in article_lines:
+                entry = lines.setdefault((site, h), [0, text])
+                entry[0] += 1
+        self.db.executemany(
+            "INSERT INTO sites VALUES (?, ?) ON CONFLICT(site)"
+            " DO UPDATE SET articles = articles + excluded.articles",
+            sorted(sites.items()),
+        )
+        # A line's text is kept once it repeats (only repeated lines can be boilerplate; most lines are
+        # story text seen once, and storing them all would double the article text on disk).
+        self.db.executemany(
+            "INSERT INTO site_lines VALUES (?, ?, ?, ?) ON CONFLICT(site, line)"
+            " DO UPDATE SET n = n + excluded.n, text = coalesce(text, ?)",
+            ((site, h, c, text if c > 1 else None, text) for (site, h), (c, text) in sorted(lines.items())),
+        )
+
+    def lines_pending(self, limit: int) -> list[tuple[int, str | None, str]]:
+        """(n, site, text) of up to ``limit`` articles whose lines are not counted yet (``lines_pending``)."""
+        return self.db.execute(
+            "SELECT a.n, a.source, a.text FROM lines_pending p JOIN articles a ON a.n = p.article"
+            " ORDER BY p.article LIMIT ?",
+            (limit,),
+        ).fetchall()
+
+    def add_lines_pending(self, numbers: list[int]) -> None:
+        self.db.executemany("INSERT OR IGNORE INTO lines_pending VALUES (?)", ((n,) for n in numbers))
+
+    def count_lines(self, items: list[tuple[int, str | None, tuple[tuple[int, str], ...]]]) -> None:
+        """Add the lines of articles (n, site, distinct lines) to their sites' counts and take them out of
+        ``lines_pending``; an article no longer there was counted already (by another process)."""
+        sql = "SELECT article FROM lines_pending WHERE article IN ({marks})"
+        still = {n for (n,) in self.select_in(sql, [n for n, _, _ in items])}
+        items = [item for item in items if item[0] in still]
+        self.add_site_lines_batch([(site, lines) for _, site, lines in items if site])
+        self.db.executemany("DELETE FROM lines_pending WHERE article = ?", ((n,) for n, _, _ in items))
+
+    def site_boilerplate(self, site: str, min_articles: int, min_share: float) -> dict[int, str]:
+        row = self.db.execute("SELECT articles FROM sites WHERE site = ?", (site,)).fetchone()
+        if not row:
+            return {}
+        need = max(min_articles, min_share * row[0])
+        return dict(
+            self.db.execute(
+                "SELECT line, text FROM site_lines WHERE site = ? AND n >= ?", (site, need)
+            ).fetchall()
+        )
