@@ -56,6 +56,9 @@ MODEL = DATA / "model.json"
 BACKGROUND = DATA / "background.bin"
 BACKGROUND_MAGIC = b"WTBG1\n"
 _ROUND = 9  # linkages compared to this many decimals: sums in another order differ in the last bits
+# Pairs whose first linkage one sparse product computes: each takes a copy of both groups' rows (about
+# 150 terms each), so all the pairs of a 100k corpus at once held gigabytes.
+PAIR_BLOCK = 20_000
 
 
 @dataclass(frozen=True)
@@ -337,11 +340,12 @@ def cluster(
             heapq.heappush(heap, (-value, x, y, version[x], version[y]))
 
     first = sorted((g, h) for g in neighbours for h in neighbours[g] if g < h)
-    if first:  # the first linkages in one sparse product
-        xs = np.asarray([at[g] for g, _ in first])
-        ys = np.asarray([at[h] for _, h in first])
+    for start in range(0, len(first), PAIR_BLOCK):  # the first linkages, a block of pairs per product
+        block = first[start : start + PAIR_BLOCK]
+        xs = np.asarray([at[g] for g, _ in block])
+        ys = np.asarray([at[h] for _, h in block])
         totals = np.asarray(group_rows[xs].multiply(group_rows[ys]).sum(axis=1)).ravel()
-        for (g, h), total in zip(first, totals.tolist(), strict=True):
+        for (g, h), total in zip(block, totals.tolist(), strict=True):
             push(g, h, total)
     while heap:
         _, x, y, vx, vy = heapq.heappop(heap)
