@@ -279,12 +279,7 @@ def cluster(
     rows = rows.tocsr()
     heads = sorted(members)
     at = {g: k for k, g in enumerate(heads)}
-    pick = sp.csr_matrix(
-        (np.ones(len(group_of)), ([at[g] for g in group_of.values()], list(group_of))),
-        shape=(len(heads), rows.shape[0]),
-    )
-    group_rows = (pick @ rows).tocsr()
-    group_rows.sort_indices()
+    group_rows = _summed_rows([members[g] for g in heads], rows)
     sums: dict[int, dict[int, float]] = {}
 
     def summed(g: int) -> dict[int, float]:
@@ -374,6 +369,16 @@ def cluster(
     return sorted((sorted(m) for m in members.values()), key=lambda m: m[0])
 
 
+def _summed_rows(groups: list[list[int]], rows: sp.csr_matrix) -> sp.csr_matrix:
+    """One row per group: the sum of its members' rows (sorted indices)."""
+    owner = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
+    flat = [i for g in groups for i in g]
+    pick = sp.csr_matrix((np.ones(len(flat)), (owner, flat)), shape=(len(groups), rows.shape[0]))
+    out = (pick @ rows).tocsr()
+    out.sort_indices()
+    return out
+
+
 def labels(profiles: list[Profile], groups: list[list[int]], rows: sp.csr_matrix, top: int = 5) -> list[dict]:
     """What names each group: the member closest to its centre (the most representative report; ties by
     id) and the specific names (as ``Sketch.entities`` keys) most of its members mention, at least two."""
@@ -381,8 +386,7 @@ def labels(profiles: list[Profile], groups: list[list[int]], rows: sp.csr_matrix
         return []
     flat = np.asarray([i for g in groups for i in g])
     owner = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
-    pick = sp.csr_matrix((np.ones(len(flat)), (owner, flat)), shape=(len(groups), rows.shape[0]))
-    centres = (pick @ rows).tocsr()
+    centres = _summed_rows(groups, rows)
     scores = np.asarray(rows[flat].multiply(centres[owner]).sum(axis=1)).ravel()
     out, pos = [], 0
     for g in groups:

@@ -27,7 +27,10 @@ def rebuild_stories(store: Store) -> int:
         db.execute("DELETE FROM stories")
         db.execute("DELETE FROM story_members")
         events = EventInput(
-            store.event_profiles(), store.stem_df(), store.count(), lambda n: text_of(store, n)
+            store.event_profiles(),
+            store.stem_df(),
+            store.count(),
+            lambda n: (store.article(n) or {}).get("text"),
         )
         stories = iter_stories(
             derivation,
@@ -49,11 +52,6 @@ def rebuild_stories(store: Store) -> int:
             )
             count += 1
     return count
-
-
-def text_of(store: Store, n: int) -> str | None:
-    row = store.articles([n], with_text=True, fields=("n",)).get(n)
-    return row["text"] if row else None
 
 
 def stored_similarity(store: Store) -> Similarity:

@@ -293,7 +293,7 @@ def iter_stories(
         same = [{**e, "basis": None, "uncertain": False} for e in same_edges_of(same_by[i])]
         dropped_here = lost[i] + cycles
         info = info_of(sorted(set(members) | {n for e in dropped_here for n in (e["src"], e["dst"])}))
-        yield _story(members, dag, same, dropped_here, info, _label(label, info, events))
+        yield _story(members, dag, same, dropped_here, info, _label(label, sorted(members), info, events))
 
 
 def _satellites(kept: list[dict]) -> dict[int, int]:
@@ -310,19 +310,22 @@ def _satellites(kept: list[dict]) -> dict[int, int]:
     }
 
 
-def _label(found: dict, info: dict[int, dict], events: EventInput) -> dict:
+def _label(found: dict, members: list[int], info: dict[int, dict], events: EventInput) -> dict:
     """The story's name: the representative member's title (else its first story line) and its most
-    mentioned names as the texts write them."""
+    mentioned names as its members' texts write them (``info`` also holds the far ends of dropped
+    edges, which are no members)."""
     rep = found["representative"]
-    text = events.text_of(rep) if events.text_of else info[rep].get("text")
+    read = events.text_of or (lambda n: info[n].get("text"))
+    text = read(rep)
     title = info[rep].get("title")
     if not title and text:  # its headline, else its first story line (not a timestamp or a byline)
         title = next((text[b.start : b.end].strip() for b in clean(text)[0] if b.kind != "boilerplate"), None)
     if title and len(title) > 160:
         title = title[:159].rstrip() + "…"
-    read = events.text_of or (lambda n: info[n].get("text"))
-    others = [n for n in sorted(info) if n != rep][:2]  # read only while a name is still not found
-    texts = chain([info[rep].get("title"), text], (info[n].get("title") for n in info), map(read, others))
+    others = [n for n in members if n != rep]
+    texts = chain(  # read only while a name is still not found
+        [info[rep].get("title"), text], (info[n].get("title") for n in others), map(read, others[:2])
+    )
     return {"title": title, "article": info[rep]["id"], "entities": describe(found["entities"], texts)}
 
 
