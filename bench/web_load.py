@@ -30,9 +30,10 @@ EXAMPLES = ROOT / "examples"
 
 
 def start_server(
-    db: Path | None = None, workers: int | None = None, cache: Path | None = None
+    db: Path | None = None, workers: int | None = None, cache: Path | None = None, extra: tuple[str, ...] = ()
 ) -> tuple[subprocess.Popen, str]:
-    """``wiretrace serve`` on 127.0.0.1, port chosen by the OS; returns (process, base URL)."""
+    """``wiretrace serve`` on 127.0.0.1, port chosen by the OS (``extra``: more options, such as
+    ``--allow-writes``); returns (process, base URL)."""
     exe = Path(sys.executable).with_name("wiretrace")
     cmd = [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else ["-m", "wiretrace.cli"])]
     cmd += ["serve", "--host", "127.0.0.1", "--port", "0"]
@@ -40,6 +41,7 @@ def start_server(
         cmd += ["--db", str(db)]
     if workers is not None:
         cmd += ["--workers", str(workers)]
+    cmd += list(extra)
     env = dict(os.environ)
     if cache:
         env["WIRETRACE_CACHE"] = str(cache)

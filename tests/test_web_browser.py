@@ -274,3 +274,35 @@ def test_hostile_article_runs_no_script(tab, hostile):
     assert page.evaluate("typeof window.__xss") == "undefined"
     assert tab.dialogs == []
     assert tab.errors == []
+
+
+@pytest.fixture(scope="module")
+def watched(browser, tmp_path_factory):
+    from test_web_alerts import watched_db
+
+    db = watched_db(tmp_path_factory.mktemp("watched"))
+    proc, base = _load_bench().start_server(db, 1, tmp_path_factory.mktemp("cache"), ("--allow-writes",))
+    _load_bench().wait_ready(base)
+    yield base
+    _stop(proc)
+
+
+def test_alerts_page_lists_the_alert_and_tracks_a_source(tab, watched):
+    """The Alerts page of a watched corpus: the header counts the alert, the hostile title is text, the
+    pair link opens the diff, and the track form (script, JSON) adds a source on an --allow-writes server."""
+    page = tab.page
+    page.goto(watched + "/")
+    assert page.locator("nav .badge").inner_text() == "1"
+    page.click("nav >> text=Alerts")
+    page.wait_for_selector("li.watch-alert")
+    assert page.locator("li.watch-alert .alert-kind").all_inner_texts() == ["Uncredited reuse"]
+    assert page.locator("img").count() == 0 and page.evaluate("typeof window.__xss") == "undefined"
+    assert "onerror" in page.locator("li.watch-alert .alert-pair").inner_text()  # shown as text
+    shot(page, "alerts")
+    page.fill("#track-form input[name=value]", "Associated Press")
+    page.click("#track-form button[type=submit]")
+    page.wait_for_selector(".track-list >> text=Associated Press")
+    assert "Associated Press" in page.locator(".track-list").inner_text()
+    page.click("li.watch-alert >> text=see what changed")
+    page.wait_for_selector("section.verdict")
+    assert tab.dialogs == [] and tab.errors == []

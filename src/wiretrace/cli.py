@@ -1,6 +1,7 @@
 """Command line: ``wiretrace compare A B [--format text|json|html|md] [-o FILE]``, corpus mode
 (``index``, ``stories``, ``show``, ``search``, ``export``; see ``wiretrace.corpus.cli``), the web UI
-(``serve``; see ``wiretrace.web``) and ``fetch URL...``, the one command that uses the network.
+(``serve``; see ``wiretrace.web``), ``fetch URL...`` and ``watch`` (``wiretrace.watch``), the commands
+that use the network.
 
 Errors in the input are reported as one line naming the file and the reason, with exit code 2; never
 as a traceback.
@@ -74,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--access-log", action="store_true", help="log every request")
     w.add_argument("--rebuild-demo", action="store_true", help="re-index the demo corpus first")
     _add_fetch(sub)
+    from .watch.cli import add_watch_commands
+
+    add_watch_commands(sub, _date)
     return p
 
 
@@ -126,6 +130,10 @@ def main(argv: list[str] | None = None) -> int:
             return _serve(args)
         if args.command == "fetch":
             return _fetch(args)
+        if args.command in ("watch", "alerts"):
+            from .watch.cli import run_alerts, run_watch
+
+            return run_watch(args) if args.command == "watch" else run_alerts(args)
         if args.command != "compare":
             from .corpus.cli import run_corpus_command
 

@@ -40,11 +40,24 @@ DEFAULT_DELAY = 1.0  # seconds between two requests to one site, when robots.txt
 TIMEOUT = 20.0  # seconds to connect and for each read
 ROBOTS_MAX = 512 * 1024  # robots.txt is read to at most this many bytes
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+FEED_MAX = 4 * 2**20  # a feed is read to at most this many bytes
 _DROPPED_HEADERS = {"transfer-encoding", "content-encoding", "content-length"}
 
 
 class FetchError(InputError):
     """A URL that was not fetched, with the reason (``where`` is the URL as given)."""
+
+
+@dataclass(frozen=True)
+class Conditional:
+    """A conditionally fetched document (a feed): ``body`` is None when the server answered 304."""
+
+    url: str
+    status: int
+    body: bytes | None
+    etag: str | None
+    modified: str | None
 
 
 @dataclass(frozen=True)
@@ -153,6 +166,38 @@ class Fetcher:
         except (urllib.error.URLError, http.client.HTTPException, OSError) as e:
             raise FetchError(url, f"could not be fetched ({_why(e)})") from None
         return Page(url, final, status, reason, headers, body)
+
+    def conditional(
+        self, url: str, etag: str | None = None, modified: str | None = None, limit: int = FEED_MAX
+    ) -> Conditional:
+        """A feed (any content type), asked with If-None-Match / If-Modified-Since so that an unchanged
+        feed costs the site a 304 and no body; robots.txt is obeyed as for pages."""
+        url = check_url(url)
+        if not self.allowed(url):
+            raise FetchError(url, f"robots.txt of {origin(url)} does not allow {AGENT} to fetch it")
+        headers = {"Accept": FEED_ACCEPT}
+        if etag:
+            headers["If-None-Match"] = etag
+        if modified:
+            headers["If-Modified-Since"] = modified
+        try:
+            with self._open(url, **headers) as resp:
+                body = _read(resp, limit, url)
+                return Conditional(
+                    resp.geturl(),
+                    resp.status,
+                    body,
+                    resp.headers.get("ETag"),
+                    resp.headers.get("Last-Modified"),
+                )
+        except urllib.error.HTTPError as e:
+            if e.code == 304:
+                return Conditional(url, 304, None, e.headers.get("ETag") or etag, modified)
+            raise FetchError(url, f"HTTP {e.code} {e.reason}") from None
+        except FetchError as e:
+            raise FetchError(url, e.reason) from None
+        except (urllib.error.URLError, http.client.HTTPException, OSError) as e:
+            raise FetchError(url, f"could not be fetched ({_why(e)})") from None
 
     def _open(self, url: str, **headers: str):
         """The response to a GET of ``url`` once the site's delay has passed (a context manager)."""

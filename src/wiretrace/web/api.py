@@ -188,7 +188,8 @@ async def run_compare(svc, a: dict, b: dict) -> tuple[int, dict]:
     "/compare",
     summary="Compare two texts (nothing is stored)",
     description="`a` is read as the source and `b` as the derived text; `direction.original` says which "
-    "one actually looks original. Texts may be plain text, Markdown, HTML or a JSON record. Each "
+    "one actually looks original. Each side is an article object or just its text "
+    '(`{"a": "text", "b": "text"}`). Texts may be plain text, Markdown, HTML or a JSON record. Each '
     f"article's text may be at most {MAX_TEXT:,} characters (413 beyond).",
     responses={
         200: {"model": models.CompareOut},
@@ -198,8 +199,8 @@ async def run_compare(svc, a: dict, b: dict) -> tuple[int, dict]:
     },
 )
 async def compare(request: Request, body: models.CompareIn) -> JSONResponse:
-    a = {**body.a.model_dump(), "where": "a"}
-    b = {**body.b.model_dump(), "where": "b"}
+    a, b = ({"text": x} if isinstance(x, str) else x.model_dump() for x in (body.a, body.b))
+    a, b = {**a, "where": "a"}, {**b, "where": "b"}
     status, d = await run_compare(service(request), a, b)
     return JSONResponse(d, status_code=status)
 

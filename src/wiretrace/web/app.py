@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from .. import __version__
-from . import api, pages
+from . import alerts, api, pages
 from .render import render, static_files
 from .security import Guard
 from .service import Service
@@ -61,6 +61,7 @@ def create_app(
     app.state.service = service
     app.state.max_body = max_body
     app.include_router(api.router)
+    app.include_router(alerts.router)
     app.include_router(pages.router)
 
     @app.get("/static/{name}", include_in_schema=False)
@@ -79,7 +80,7 @@ def create_app(
             return JSONResponse({"error": message, "status": status}, status_code=status)
         html = render(
             "error.html",
-            corpus={"name": service.db.name, "demo": service.demo, "read_only": not service.allow_writes},
+            corpus=pages.corpus_badge(service),
             href=pages.href,
             path=request.url.path,
             status_code=status,

@@ -7,7 +7,7 @@ fields are allowed: the API may add fields, never rename them). Requests are val
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -153,11 +153,14 @@ class ArticleIn(BaseModel):
     id: str | None = Field(None, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")
 
 
+PlainText = Annotated[str, Field(min_length=1, max_length=10 * MAX_TEXT)]
+
+
 class CompareIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    a: ArticleIn = Field(description="the source side")
-    b: ArticleIn = Field(description="the derived side")
+    a: ArticleIn | PlainText = Field(description="the source side: an article object or just its text")
+    b: ArticleIn | PlainText = Field(description="the derived side: an article object or just its text")
 
 
 class CompareOut(Open):

@@ -36,11 +36,23 @@ def href(kind: str, *ids: str) -> str:
     raise ValueError(kind)
 
 
+def corpus_badge(svc) -> dict:
+    """What the header of every page says about the corpus: its name, mode and alert count."""
+    from .alerts import alert_count
+
+    return {
+        "name": svc.db.name,
+        "demo": svc.demo,
+        "read_only": not svc.allow_writes,
+        "alerts": alert_count(svc.reader.db),
+    }
+
+
 def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
     svc = request.app.state.service
     html = render(
         name,
-        corpus={"name": svc.db.name, "demo": svc.demo, "read_only": not svc.allow_writes},
+        corpus=corpus_badge(svc),
         href=href,
         path=request.url.path,
         **context,

@@ -136,14 +136,31 @@ class Service:
 
     # --- writes ----------------------------------------------------------------------------------
 
+    def _writer(self):
+        from ..corpus import Corpus
+
+        if self._corpus is None:
+            self._corpus = Corpus(self.db, workers=1)  # no process pool forked inside the server
+        return self._corpus
+
+    def track(self, kind: str, value: str) -> bool:
+        """Follow a source, article or story in ``wiretrace watch`` (the caller checked ``allow_writes``)."""
+        from ..watch.alerts import add_track
+
+        with self._write_lock:
+            return add_track(self._writer(), kind, value)
+
+    def untrack(self, kind: str, value: str) -> bool:
+        from ..watch.state import WatchState
+
+        with self._write_lock:
+            return WatchState(self._writer().store).remove_track(kind, value)
+
     def add(self, records: list[dict]) -> dict:
         """Index submitted articles (the caller checked ``allow_writes``). The records are kept as one
         JSONL file in ``<db>-api/`` beside the corpus, which is the ``path`` the articles get."""
-        from ..corpus import Corpus
-
         with self._write_lock:
-            if self._corpus is None:
-                self._corpus = Corpus(self.db, workers=1)  # no process pool forked inside the server
+            self._writer()
             inbox = self.db.with_name(self.db.name + "-api")
             inbox.mkdir(parents=True, exist_ok=True)
             stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
