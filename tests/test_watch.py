@@ -23,9 +23,9 @@ from conftest import DATA
 from feedserver import Hook, Site, seed_texts
 from wiretrace.corpus import Corpus
 from wiretrace.watch import FileSink, WatchConfig, Watcher, WebhookSink
-from wiretrace.watch.alerts import sign
+from wiretrace.watch.alerts import add_track, credits_party, party_of, sign
 from wiretrace.watch.feeds import read_feed_list
-from wiretrace.watch.state import WatchState
+from wiretrace.watch.state import Track, WatchState
 
 WIRETRACE = str(Path(sys.executable).with_name("wiretrace"))
 AP, REWRITE, HEADLINE = seed_texts(DATA)
@@ -166,6 +166,39 @@ def test_tracked_article_and_story_raise_alerts_for_new_members(tmp_path: Path) 
         _, alerts = w.state.alerts()
         corpus.close()
     assert [(a["kind"], a["tracked"]["kind"]) for a in alerts] == [("uncredited_reuse", "article")]
+
+
+def test_a_new_copy_in_a_tracked_story_is_a_new_member(tmp_path: Path) -> None:
+    with Site() as site:
+        site.add("/world/kim-artillery.html", AP)
+        site.add("/farm/kim-surge.html", REWRITE, HEADLINE, host="localhost")
+        corpus = Corpus(tmp_path / "corpus.wt", workers=1)
+        w = Watcher(corpus, WatchConfig(feeds=[site.base + "/feed.xml"], interval=0.0, delay=0.01))
+        w.round()
+        (story,) = corpus.stories()
+        assert add_track(corpus, "story", story["id"])
+        short = "\n".join(AP.strip().splitlines()[:6])  # a copy of the first paragraphs, on a third site
+        site.add("/copy/kim.html", short, "N. Korea's Kim wants more shells", host="localhost")
+        third = w.round()
+        _, alerts = w.state.alerts()
+        corpus.close()
+    assert third.indexed == 1
+    assert [(a["kind"], a["story"]) for a in alerts] == [("new_member", story["id"])]
+    assert alerts[0]["derived"]["title"] == "N. Korea's Kim wants more shells"
+
+
+def test_a_wire_is_tracked_and_credited_by_any_of_its_names() -> None:
+    """The AP story's credit line reads "— AP"; a newsroom tracks "Associated Press"."""
+    from wiretrace import compare
+
+    d = compare(AP, REWRITE + "\n\nReporting by The Associated Press.").to_dict()
+    source = {"id": "ap", "source": "example.org", "url": None, "credits": json.dumps(d["a"]["credits"])}
+    track = Track("source", "Associated Press")
+    assert d["a"]["credits"] == ["AP"] and party_of(track, source)
+    assert not party_of(Track("source", "Reuters"), source)
+    assert credits_party(d, track, source, REWRITE + "\n\nReporting by The Associated Press.")
+    plain = compare(AP, REWRITE).to_dict()
+    assert not credits_party(plain, track, source, REWRITE)
 
 
 def test_webhook_signature_is_an_hmac_of_the_exact_body() -> None:

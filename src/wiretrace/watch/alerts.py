@@ -28,9 +28,11 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 from .. import __version__
+from ..clean import canonical_wire
 from ..corpus import Corpus
 from ..corpus.stories import orient
 from ..errors import InputError
+from ..lexicon import WIRES
 from .state import Track, WatchState, now_iso
 
 KINDS = ("uncredited_reuse", "rewrite_with_added_claims", "credited_syndication", "new_member")
@@ -55,7 +57,8 @@ def add_track(corpus: Corpus, kind: str, value: str) -> bool:
         story = corpus.story(value)
         if story is None:
             raise InputError(value, "no such story in the corpus")
-        anchor = story.get("original") or (story.get("articles") or [{}])[0].get("id")
+        originals = story.get("original") or [a["id"] for a in story.get("articles") or []]
+        anchor = originals[0] if originals else None
     if kind not in ("source", "article", "story"):
         raise InputError(kind, "a track is a source, an article or a story")
     return state.add_track(kind, value, anchor)
@@ -85,14 +88,20 @@ def party_of(track: Track, row: dict) -> bool:
         return False
     if _site_matches(track.value, row.get("source"), row.get("url")):
         return True
-    credits = json.loads(row.get("credits") or "[]")
-    return any(str(c).lower() == track.value.lower() for c in credits)
+    wire = canonical_wire(track.value)
+    return any(canonical_wire(str(c)) == wire for c in json.loads(row.get("credits") or "[]"))
+
+
+def _aliases(name: str) -> set[str]:
+    """A name and, for a wire, every way of writing it ("AP", "Associated Press", "The Associated Press")."""
+    return {name, *WIRES.get(canonical_wire(name), ())}
 
 
 def _names(track: Track, source: dict) -> set[str]:
     """What a credit to the tracked party may say: its name, the source's site and wire credits."""
-    names = {track.value} if track.kind == "source" else set()
-    names |= set(json.loads(source.get("credits") or "[]"))
+    names = _aliases(track.value) if track.kind == "source" else set()
+    for credit in json.loads(source.get("credits") or "[]"):
+        names |= _aliases(str(credit))
     host = (urlsplit(source.get("url") or "").hostname or source.get("source") or "").removeprefix("www.")
     if host:
         names.add(host)
@@ -111,7 +120,7 @@ def credits_party(compared: dict, track: Track, source: dict, derived_text: str)
     names = _names(track, source)
     b = compared.get("b") or {}
     said = [*b.get("credits", []), *b.get("attributions", []), *b.get("republished_from", [])]
-    if any(str(s).lower() in names for s in said):
+    if any(a.lower() in names for s in said for a in _aliases(str(s))):
         return True
     low = derived_text.lower()
     return any(n in low for n in names)

@@ -74,6 +74,7 @@ def add_watch_commands(sub: argparse._SubParsersAction, date_type) -> None:
         help=f"alert kinds to raise, comma-separated, of: {', '.join(KINDS)} (credited_syndication "
         "is off by default)",
     )
+    w.add_argument("--workers", type=int, default=None, help="indexing processes (default: up to 2)")
     w.add_argument("--base-url", help="where `wiretrace serve` runs, to put full links in alerts")
     a = sub.add_parser(
         "alerts", help="list the alerts `wiretrace watch` raised", description="Alerts, newest first."
@@ -86,12 +87,12 @@ def add_watch_commands(sub: argparse._SubParsersAction, date_type) -> None:
     a.add_argument("--format", "-f", choices=("table", "json"), default="table")
 
 
-def _corpus(db: str, must_exist: bool):
+def _corpus(db: str, must_exist: bool, workers: int | None = 1):
     from ..corpus import Corpus
 
     if must_exist and not Path(db).is_file():
         raise InputError(db, "no such corpus file (run `wiretrace index` or `wiretrace watch` first)")
-    return Corpus(db, workers=1)
+    return Corpus(db, workers=workers)
 
 
 def _tracks(corpus, state, args: argparse.Namespace) -> None:
@@ -141,7 +142,7 @@ def run_watch(args: argparse.Namespace) -> int:
         sinks.append(WebhookSink(args.webhook, secret))
     elif args.webhook_secret_env:
         raise InputError("--webhook-secret-env", "needs --webhook")
-    corpus = _corpus(args.db, must_exist=False)
+    corpus = _corpus(args.db, must_exist=False, workers=args.workers)
     try:
         corpus._check_schema()
         _tracks(corpus, WatchState(corpus.store), args)

@@ -68,6 +68,7 @@ class RoundReport:
     delivered: int = 0
     delivery_failures: int = 0
     seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)  # seconds: poll, fetch, index, alerts
 
     def summary(self) -> str:
         return (
@@ -106,13 +107,19 @@ class Watcher:
     # ------------------------------------------------------------------------------------- a round
 
     def round(self) -> RoundReport:
-        started = time.perf_counter()
+        started = last = time.perf_counter()
         report = RoundReport()
-        self._poll_feeds(report)
-        self._fetch_pages(report)
-        self._index(report)
-        self._alerts(report)
-        report.seconds = time.perf_counter() - started
+        for phase, step in (
+            ("poll", self._poll_feeds),
+            ("fetch", self._fetch_pages),
+            ("index", self._index),
+            ("alerts", self._alerts),
+        ):
+            step(report)
+            now = time.perf_counter()
+            report.phases[phase] = now - last
+            last = now
+        report.seconds = last - started
         return report
 
     def _by_host(self, urls: list[str], work: Callable[[str], None]) -> None:
