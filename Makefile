@@ -55,8 +55,9 @@ bench: install
 	$(BIN)/python bench/event_bench.py --workers 2 --reproduce out/bench/events-work > out/bench/events.md
 	$(BIN)/python bench/corpus_bench.py --quality --throughput $(BENCH_SIZES) --scale-pool > out/bench/corpus.md
 	$(BIN)/python bench/web_load.py --seconds 30 --clients 50 > out/bench/web.md
+	$(BIN)/python bench/watch_bench.py > out/bench/watch.md
 	{ printf '# Benchmarks\n\n'; cat out/bench/realnews.md out/bench/events.md; sed '1{/^# Benchmarks$$/d}' out/bench/compare.md; \
-	  cat out/bench/corpus.md out/bench/web.md; } > docs/benchmarks.md
+	  cat out/bench/corpus.md out/bench/web.md out/bench/watch.md; } > docs/benchmarks.md
 	@echo "wrote docs/benchmarks.md"
 
 clean:
