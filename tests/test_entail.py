@@ -72,11 +72,26 @@ def test_a_verbatim_sentence_never_reaches_the_model(monkeypatch):
         "Washington and Seoul have also accused North Korea of supplying Russia with various types of "
         "military equipment, including artillery systems and shells and ballistic missiles.",
     ]
-    edited = PAIRS[1]["hypothesis"]
-    derived = " ".join([kept[0], edited, kept[1]])
-    article = source + " " + PAIRS[1]["premise"]
-    compare(article, derived)
-    assert recorder.hypotheses == [edited]  # the edited sentence was read, the two verbatim ones not
+    # the content farm's sentence that the AP story's intelligence sentence only weakly links to
+    weak = (
+        "South Korean intelligence also suggests that Pyongyang has sent thousands of civilian workers to "
+        "Russia under the guise of industrial cooperation, further tightening bilateral ties."
+    )
+    assert weak in (DATA / "seed_rewrite.txt").read_text()
+    compare(source, " ".join([kept[0], weak, kept[1]]))
+    assert recorder.hypotheses == [weak]  # the doubtful sentence was read, the two verbatim ones not
+
+
+def test_the_model_reads_only_what_it_can_change(monkeypatch):
+    """A sentence whose label the reading cannot change is not read: here a dropped negation, which the
+    explicit check flags (a flagged sentence is altered whatever the model says)."""
+    recorder = Recorder()
+    monkeypatch.setattr(entail, "model", lambda: recorder)
+    pair = PAIRS[1]
+    result = compare((DATA / "seed_ap.txt").read_text() + " " + pair["premise"], pair["hypothesis"])
+    (sent,) = [r for r in result.b_results if r.sentence.kind == "body"]
+    assert [f.type for f in sent.flags] == ["negation_changed"] and sent.label == "altered"
+    assert recorder.hypotheses == []
 
 
 def test_only_doubtful_sentences_are_read():

@@ -97,9 +97,9 @@ def compare_documents(da: Document, db: Document) -> Comparison:
     # what the entailment model reads into a sentence changes its label, not whether the texts are related.
     b_cov, a_cov = link_coverage(da, db, forward, backward)
     rel = decide_relation(da, db, b_cov, a_cov)
-    b_res = diff_derived(da, db, forward, read_meaning=rel.type != "unrelated")
+    b_res = diff_derived(da, db, forward, meaning=rel.type != "unrelated")
     # a read as if derived from b, for the direction's evidence (links and flags: no model)
-    a_rev = diff_derived(db, da, backward, read_meaning=False)
+    a_rev = diff_derived(db, da, backward, meaning=False)
     doc_cos = _doc_cosine(da, db, va, vb)
     if rel.type == "unrelated":
         b_res = [_unmatched(r) for r in b_res]

@@ -7,7 +7,7 @@ Source side: kept, omitted, boilerplate, headline.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .align import MATCHABLE, Alignment, Link, link
 from .checks import Context, check_all, invents_items
@@ -65,14 +65,9 @@ def links_of(a: Document, b: Document, al: Alignment) -> dict[int, Link | None]:
     return {j: link(al, a, b, j) for j in range(len(b.sentences))}
 
 
-def evidence(
-    a: Document, b: Document, links: dict[int, Link | None], read_meaning: bool = True
-) -> dict[int, Evidence]:
-    """Fact checks and classifier features for every linked body sentence of ``b``.
-
-    With ``read_meaning`` the entailment model reads the sentences the cheap evidence leaves in doubt
-    (``entail.cascade``); without it (the reverse reading of a pair, which only the relation and the
-    direction use, and they need no more than links and flags) every sentence counts as settled."""
+def evidence(a: Document, b: Document, links: dict[int, Link | None]) -> dict[int, Evidence]:
+    """Fact checks and classifier features for every linked body sentence of ``b`` (the entailment model's
+    reading is added later, only where it can change a label: ``read_meaning``)."""
     groups: dict[int, list[int]] = defaultdict(list)
     users: dict[int, list[int]] = defaultdict(list)
     for j, lk in links.items():
@@ -82,8 +77,6 @@ def evidence(
                 users[i].append(j)
     used = {i: tuple(js) for i, js in users.items()}
     out = {}
-    asks: dict[int, Link] = {}
-    a_squashed, b_squashed = verbatim_index(a), squashed(b)
     for j, lk in links.items():
         if lk is None or b.sentences[j].kind != "body":
             continue
@@ -92,24 +85,46 @@ def evidence(
         flags, notes = check_all(ctx)
         flags += check_roles(ctx)
         out[j] = Evidence(lk, flags, notes, features(a, b, lk, flags))
-        if (
-            read_meaning
-            and b_squashed[j] not in a_squashed  # a verbatim sentence never reaches the model
-            # a weak link (no sentence says it in the same words) is read too: it may say the same thing
-            and (lk.similarity < LINK_MIN or needs_model(out[j].features, flags))
-        ):
-            asks[j] = lk
-    for j, judgement in judge(a, b, asks).items():
-        ev = out[j]
-        out[j] = Evidence(ev.link, ev.flags, ev.notes, ev.features, judgement)
     return out
 
 
-def diff_derived(a: Document, b: Document, al: Alignment, read_meaning: bool = True) -> list[SentenceResult]:
-    """Label each sentence of ``b`` against source ``a`` (``read_meaning``: see ``evidence``)."""
+def read_meaning(a: Document, b: Document, found: dict[int, Evidence], probs: dict[int, float]) -> None:
+    """Let the entailment model read the derived sentences whose label its reading can change, and
+    nothing else (it costs milliseconds a pair; ``compare`` of two long articles had spent most of its time
+    on readings ``_decide`` then ignored):
+
+    - a weakly linked sentence (no source sentence says it in the same words) with no fact flag: read as
+      following from its source, it is a paraphrase, else an addition;
+    - a well linked one the cheap evidence leaves in doubt (``entail.cascade.needs_model``) that has no
+      flag, is not taken as supported by the classifier and adds no words of its own: read as not
+      following from its source, it is altered (``meaning_changed``), else a paraphrase.
+
+    A verbatim sentence never reaches the model. Readings are stored on ``found`` in place."""
+    a_squashed, b_squashed = verbatim_index(a), squashed(b)
+    asks: dict[int, Link] = {}
+    for j, ev in found.items():
+        lk = ev.link
+        if ev.flags or b_squashed[j] in a_squashed:
+            continue
+        if lk.similarity < LINK_MIN or (
+            needs_model(ev.features, ev.flags)
+            and probs[j] < support_threshold()
+            and not _novel_runs(a, b, lk.b)
+        ):
+            asks[j] = lk
+    for j, judgement in judge(a, b, asks).items():
+        found[j] = replace(found[j], judgement=judgement)
+
+
+def diff_derived(a: Document, b: Document, al: Alignment, meaning: bool = True) -> list[SentenceResult]:
+    """Label each sentence of ``b`` against source ``a``. ``meaning``: the entailment model reads what it
+    can settle (``read_meaning``); without it (the reverse reading of a pair, which only the relation and
+    the direction use, and they need no more than links and flags) every sentence counts as settled."""
     links = links_of(a, b, al)
-    found = evidence(a, b, links, read_meaning)
+    found = evidence(a, b, links)
     probs = dict(zip(found, support_probabilities([ev.features for ev in found.values()]), strict=True))
+    if meaning:
+        read_meaning(a, b, found, probs)
     a_squashed, b_squashed = verbatim_index(a), squashed(b)
     results = []
     for j, sent in enumerate(b.sentences):

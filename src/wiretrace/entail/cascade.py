@@ -3,8 +3,10 @@
 The model costs a few milliseconds a pair, so only sentences the cheap evidence leaves in doubt reach
 it: a verbatim sentence is settled before any of this runs, and a sentence whose every content word
 (or a close word vector of it) stands in its linked source sentences, in the source's order, with no
-fact flag, is taken as supported (``needs_model``). The others are scored in one call against their
-linked source sentences in document order; a sentence the linked sentences do not entail gets a second
+fact flag, is taken as supported (``needs_model``); of the rest, ``diff.read_meaning`` sends only those
+whose label the reading can change (no fact flag, and not already settled by the support classifier or
+by words of their own). They are scored in one call against their linked source sentences in document
+order; a sentence the linked sentences do not entail gets a second
 try against a two-sentence window around its best source (an alignment link may miss the neighbour
 that holds the rest of the claim). ``diff`` acts on the reading: a sentence the classifier finds
 unsupported, with no fact flag and no new words, is ``altered`` with ``meaning_changed`` when the model
