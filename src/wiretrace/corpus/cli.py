@@ -20,12 +20,25 @@ DEFAULT_DB = "corpus.wt"
 def add_corpus_commands(sub: argparse._SubParsersAction, date_type) -> None:
     i = sub.add_parser(
         "index",
-        help="index articles (files, folders, JSONL, WARC, RSS/Atom) into a corpus",
+        help="index articles (files, folders, JSONL, Parquet, WARC, RSS/Atom) into a corpus",
         description="Add every record under PATH... to the corpus; re-indexing is a no-op.",
     )
     i.add_argument("paths", nargs="+", metavar="PATH")
     i.add_argument("--db", default=DEFAULT_DB, help=f"corpus file (default {DEFAULT_DB})")
-    i.add_argument("--workers", type=int, default=None, help="verification processes (default: up to 2)")
+    i.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes (default: up to 2; Dask: LocalCluster workers)",
+    )
+    i.add_argument(
+        "--engine",
+        choices=("embedded", "dask"),
+        default="embedded",
+        help="where the work runs: processes on this machine (embedded), or Dask (a LocalCluster on "
+        "127.0.0.1, or --scheduler); the index is the same either way",
+    )
+    i.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler, e.g. tcp://host:8786")
     i.add_argument("--batch", type=int, default=None, help="new articles per committed batch")
     i.add_argument(
         "--diffs",
@@ -74,19 +87,23 @@ def add_corpus_commands(sub: argparse._SubParsersAction, date_type) -> None:
     q.add_argument("--limit", type=int, default=10)
     q.add_argument("--format", "-f", choices=("table", "json"), default="table")
 
-    e = sub.add_parser("export", help="export stories as JSONL, GraphML, JSON-LD or CSV")
+    e = sub.add_parser(
+        "export",
+        help="export stories as JSONL, GraphML, JSON-LD or CSV, or the whole index as Parquet",
+        description="Parquet writes a folder (-o) with articles.parquet, pairs.parquet and stories.parquet.",
+    )
     e.add_argument("--db", default=DEFAULT_DB)
-    e.add_argument("--format", "-f", choices=("jsonl", "graphml", "jsonld", "csv"), required=True)
-    e.add_argument("-o", "--output", type=Path, required=True)
+    e.add_argument("--format", "-f", choices=("jsonl", "graphml", "jsonld", "csv", "parquet"), required=True)
+    e.add_argument("-o", "--output", type=Path, required=True, help="file (Parquet: a folder)")
     e.add_argument("--min-size", type=int, default=2)
 
 
-def _open(db: str, must_exist: bool = True):
+def _open(db: str, must_exist: bool = True, **engine):
     from . import Corpus
 
     if must_exist and not Path(db).exists():
         raise InputError(db, "no such corpus (create it with `wiretrace index PATH --db FILE`)")
-    return Corpus(db)
+    return Corpus(db, **engine)
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -134,7 +151,9 @@ def _index(args: argparse.Namespace) -> int:
     from .corpus import BATCH
 
     console = Console(stderr=True)
-    corpus = _open(args.db, must_exist=False)
+    if args.scheduler and args.engine != "dask":
+        raise InputError("--scheduler", "needs --engine dask")
+    corpus = _open(args.db, must_exist=False, engine=args.engine, scheduler=args.scheduler)
     if args.workers is not None:
         corpus.workers = args.workers
     with Progress(
@@ -286,5 +305,11 @@ def _export(args: argparse.Namespace) -> int:
     from .export import export
 
     corpus = _open(args.db)
+    if args.format == "parquet":
+        from .parquet import export_parquet
+
+        for path in export_parquet(corpus, args.output, min_size=args.min_size):
+            print(f"wrote {path}", file=sys.stderr)
+        return 0
     _write(export(corpus.stories(min_size=args.min_size), args.format), args.output)
     return 0

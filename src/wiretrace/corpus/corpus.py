@@ -29,11 +29,10 @@ import sqlite3
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
-from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -41,7 +40,9 @@ from ..compare import ArticleLike
 from ..errors import InputError
 from ..model import Article
 from . import candidates as cand
+from .engine import Engine, Pool, make_engine
 from .fingerprint import Analysis, analyse_batch, story_dim, text_hash, text_lines
+from .index_report import Clock, IndexReport
 from .readers import iter_records
 from .rebuild import rebuild_stories
 from .store import SCHEMA_VERSION, Store, refresh_edges
@@ -67,62 +68,6 @@ SITE_MIN_SHARE = 0.3  # ... and on at least this share of them is site boilerpla
 SITE_CHUNK = 8192  # articles whose lines are counted in one transaction
 
 
-@dataclass
-class IndexReport:
-    """What one ``add`` did; ``failed`` lists (locator, reason) of records that could not be read."""
-
-    indexed: int = 0
-    duplicates: int = 0
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    candidates: int = 0
-    verified: int = 0
-    edges: int = 0
-    stories: int = 0
-    diffs: int = 0
-    seconds: dict[str, float] = field(default_factory=dict)  # wall time per phase (``--profile``)
-
-    def profile(self) -> dict:
-        """Where the run's time went, phase by phase, with the counts that explain it."""
-        total = sum(self.seconds.values())
-        rate = lambda n, t: round(n / t, 1) if t else None  # noqa: E731
-        return {
-            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
-            "total_seconds": round(total, 3),
-            "articles_per_second": rate(self.indexed, total),
-            "ingest_articles_per_second": rate(self.indexed, self.seconds.get("ingest", 0.0)),
-            "verified_pairs_per_second": rate(self.verified, self.seconds.get("verify", 0.0)),
-            "counts": {
-                "indexed": self.indexed,
-                "duplicates": self.duplicates,
-                "failed": len(self.failed),
-                "candidates": self.candidates,
-                "verified": self.verified,
-                "edges": self.edges,
-                "diffs": self.diffs,
-                "stories": self.stories,
-            },
-        }
-
-    def summary(self) -> str:
-        return (
-            f"indexed {self.indexed}, skipped duplicates {self.duplicates}, failed {len(self.failed)}; "
-            f"{self.candidates} candidate pairs, {self.verified} verified, {self.edges} edges kept, "
-            f"{self.stories} stories"
-        )
-
-
-class _Clock:
-    """Wall time of consecutive phases, written into ``into`` under each phase's name."""
-
-    def __init__(self, into: dict[str, float], started: float) -> None:
-        self.into, self.last = into, started
-
-    def lap(self, phase: str) -> None:
-        now = time.perf_counter()
-        self.into[phase] = self.into.get(phase, 0.0) + now - self.last
-        self.last = now
-
-
 def corpus_id(article: Article, thash: str) -> str:
     """The record's own id when it has one, else a stable hash (of the text alone for a bare text, so
     a single file keeps the id ``compare`` gives it; of site, URL and text otherwise)."""
@@ -133,32 +78,44 @@ def corpus_id(article: Article, thash: str) -> str:
     return article.id
 
 
-def _context():
-    """Fork where it exists (workers start at once); the tokenizer's thread pool is told not to run in
-    the children, which is what it asks for after a fork."""
-    import multiprocessing
-
-    if "fork" in multiprocessing.get_all_start_methods():
-        os.environ["TOKENIZERS_PARALLELISM"] = "false"
-        return get_context("fork")
-    return get_context("spawn")
-
-
 Pending = tuple[Article, str, str, dict, str | None]
 
 
 class Corpus:
     """An on-disk, incremental corpus index (one SQLite file)."""
 
-    def __init__(self, path: str | Path = "corpus.wt", workers: int | None = None) -> None:
+    def __init__(
+        self,
+        path: str | Path = "corpus.wt",
+        workers: int | None = None,
+        engine: str | Engine | None = None,
+        client: Any = None,
+        scheduler: str | None = None,
+    ) -> None:
+        """``engine``: ``embedded`` (default: ``workers`` processes on this machine) or ``dask`` (a Dask
+        ``client``, a ``scheduler`` address, or else a LocalCluster of ``workers`` processes); see
+        ``corpus/engine.py``. The engine only decides where the work runs, never the result."""
         self.store = Store(path)
         self.workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+        self._engine_spec = (engine, client, scheduler)
+        self._engine: Engine | None = None
         # key weight, stem-key count, story vector and day number per article number
         self._kw: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
         self._lines: list[tuple[int, str | None, tuple]] = []  # committed articles' lines, not counted yet
 
     def close(self) -> None:
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
         self.store.close()
+
+    @property
+    def engine(self) -> Engine:
+        """Started on first use (a Dask cluster only when there is work for it)."""
+        if self._engine is None:
+            engine, client, scheduler = self._engine_spec
+            self._engine = make_engine(engine, self.workers, client, scheduler)
+        return self._engine
 
     def __enter__(self) -> Corpus:
         return self
@@ -174,11 +131,6 @@ class Corpus:
                 "adding to it needs a new index: run `wiretrace index` into a new file",
             )
 
-    def _pool(self, initializer, initargs=()) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
-            self.workers, mp_context=_context(), initializer=initializer, initargs=initargs
-        )
-
     # --- index -----------------------------------------------------------------------------------
 
     def add(
@@ -188,6 +140,8 @@ class Corpus:
         batch: int = BATCH,
         verify: bool = True,
         diffs: bool | None = None,
+        engine: str | Engine | None = None,
+        client: Any = None,
     ) -> IndexReport:
         """Index every record under ``paths``, verify the new candidate pairs, rebuild stories.
 
@@ -195,7 +149,13 @@ class Corpus:
         ``rebuild_stories()`` finish the job later, as the next ``add`` would. ``diffs``: compute the
         full claim-level comparison of every verified pair now (True), leave it for when a pair is first
         asked for (False), or do it now only when this run left at most ``AUTO_DIFFS`` pairs without
-        one (None, the default)."""
+        one (None, the default). ``engine`` / ``client``: run this and later work there instead (see
+        ``__init__``)."""
+        if engine is not None or client is not None:
+            if self._engine is not None:
+                self._engine.close()
+                self._engine = None
+            self._engine_spec = (engine or ("dask" if client is not None else None), client, None)
         if isinstance(paths, str | Path):
             paths = [paths]
         self._check_schema()
@@ -210,8 +170,8 @@ class Corpus:
         def submit(chunk: list[Pending]) -> None:
             nonlocal pool
             arts = [p[0] for p in chunk]
-            if self.workers > 1 and pool is None and (inflight or len(chunk) >= batch):
-                pool = self._pool(warm)
+            if pool is None and self.engine.parallel(bool(inflight) or len(chunk) >= batch):
+                pool = self.engine.pool(warm)
             inflight.append((chunk, pool.submit(ingest_chunk, arts) if pool else analyse_batch(arts)))
 
         def commit_oldest() -> None:
@@ -244,7 +204,7 @@ class Corpus:
                 if len(pending) >= batch:
                     submit(pending)
                     pending = []
-                    while len(inflight) > INFLIGHT:
+                    while len(inflight) > (self.engine.inflight() if pool else INFLIGHT):
                         commit_oldest()
             if pending:
                 submit(pending)
@@ -257,7 +217,7 @@ class Corpus:
         if lines:
             with self.store.transaction():
                 self.store.count_lines(lines)
-        clock = _Clock(report.seconds, started)
+        clock = Clock(report.seconds, started)
         clock.lap("ingest")
         if verify:
             self.verify_pending(report, progress)
@@ -402,7 +362,7 @@ class Corpus:
             nxt = self.store.pending_after((-1, -1), VERIFY_BATCH)
             while nxt or inflight:
                 # Two pages out at once: the workers start the next while this process saves the last.
-                while nxt and len(inflight) < (INFLIGHT if pool else 1):
+                while nxt and len(inflight) < (self.engine.inflight() if pool else 1):
                     inflight.append((nxt, self._start(pool, relate_chunk, nxt) if pool else []))
                     nxt = self.store.pending_after(nxt[-1], VERIFY_BATCH)
                 page, running = inflight.popleft()
@@ -461,17 +421,18 @@ class Corpus:
         n_docs = self.store.count() if n_docs is None else n_docs
         return Verifier(self.store, n_docs, SITE_MIN_ARTICLES, SITE_MIN_SHARE)
 
-    def _verifiers(self, enough_work: bool) -> tuple[ProcessPoolExecutor | None, Verifier | None]:
-        """Worker processes that each hold a verifier, when there are several and enough work for them;
-        else one verifier in this process (``_verifier`` brings the site-line counts up to date)."""
-        if self.workers > 1 and enough_work:
+    def _verifiers(self, enough_work: bool) -> tuple[Pool | None, Verifier | None]:
+        """Workers that each hold a verifier, when the engine has several and there is enough work for
+        them; else one verifier in this process (``_verifier`` brings the site-line counts up to date)."""
+        if self.engine.parallel(enough_work):
             self.count_site_lines(wait=False)
-            args = (str(self.store.path), self.store.count(), SITE_MIN_ARTICLES, SITE_MIN_SHARE)
-            return self._pool(init_worker, args), None
+            # absolute: a worker elsewhere (a Dask cluster) opens the file by this path
+            args = (str(self.store.path.resolve()), self.store.count(), SITE_MIN_ARTICLES, SITE_MIN_SHARE)
+            return self.engine.pool(init_worker, args), None
         return None, self._verifier()
 
     @staticmethod
-    def _start(pool: ProcessPoolExecutor, fn, pairs: list[tuple[int, int]]) -> list:
+    def _start(pool: Pool, fn, pairs: list[tuple[int, int]]) -> list:
         return [pool.submit(fn, pairs[i : i + POOL_CHUNK]) for i in range(0, len(pairs), POOL_CHUNK)]
 
     def compute_diffs(

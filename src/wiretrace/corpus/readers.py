@@ -1,4 +1,4 @@
-"""Paths -> a stream of records: files, folders (walked in sorted order), JSONL, WARC, RSS/Atom.
+"""Paths -> a stream of records: files, folders (walked in sorted order), JSONL, Parquet, WARC, RSS/Atom.
 
 The format is chosen from the file name; the order is deterministic (sorted folder walk), which is
 what makes an interrupted ``wiretrace index`` resume into exactly the batches an uninterrupted run
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ..ingest.records import Item, iter_feed, iter_file, iter_json, iter_jsonl, iter_warc
+from ..ingest.records import Item, iter_feed, iter_file, iter_json, iter_jsonl, iter_parquet, iter_warc
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".xhtml")
 FEED_SUFFIXES = (".rss", ".atom", ".xml")
@@ -26,6 +26,8 @@ def reader_for(path: Path):
         return iter_jsonl
     if name.endswith(".json"):
         return iter_json
+    if name.endswith(".parquet"):
+        return iter_parquet
     if name.endswith(FEED_SUFFIXES):
         return iter_feed
     if name.endswith(ARTICLE_SUFFIXES):

@@ -134,7 +134,7 @@ def from_record(record: object, where: str) -> Article:
     if not isinstance(body, str) or not body.strip():
         raise InputError(where, "JSON has no article text (expected 'maintext', 'text', 'content' or 'body')")
     title = record.get("title") if isinstance(record.get("title"), str) else None
-    if title and body.lstrip().startswith(title.strip()):
+    if title and body.lstrip().lstrip("#").lstrip().startswith(title.strip()):  # "# Title" in Markdown too
         text = body
     else:
         text = f"{title}\n\n{body}" if title else body

@@ -88,6 +88,28 @@ def iter_jsonl(path: Path) -> Iterator[Item]:
             yield record_item(record, locator, seen)
 
 
+def iter_parquet(path: Path) -> Iterator[Item]:
+    """A Parquet table, one record a row, with the columns a JSONL record has (``text`` or ``maintext``,
+    ``title``, ``date``/``published``, ``source``, ``url``, ``id``); the locator is ``path#row`` (1-based,
+    as JSONL lines). Read a row group at a time: memory stays bounded by the group, not the file."""
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        yield Item(str(path), reason="reading Parquet needs pyarrow: pip install 'wiretrace[dask]'")
+        return
+    seen = file_time(path)
+    n = 0
+    try:
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=1024):
+            for row in batch.to_pylist():
+                n += 1
+                record = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in row.items()}
+                yield record_item(record, f"{path}#{n}", seen)
+    except Exception as e:  # pyarrow raises several types for a damaged or foreign file
+        where = f"{path}#{n + 1}" if n else str(path)
+        yield Item(where, reason=f"unreadable Parquet ({_short(e)}); the rows before it were read")
+
+
 def iter_json(path: Path) -> Iterator[Item]:
     """A ``.json`` file: one record, or a list of records (locator ``path#index``, 0-based)."""
     seen = file_time(path)
