@@ -58,7 +58,7 @@ BACKGROUND_MAGIC = b"WTBG1\n"
 _ROUND = 9  # linkages compared to this many decimals: sums in another order differ in the last bits
 # Pairs whose first linkage one sparse product computes: each takes a copy of both groups' rows (about
 # 150 terms each), so all the pairs of a 100k corpus at once held gigabytes.
-PAIR_BLOCK = 20_000
+PAIR_BLOCK = 4096
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def background(path: Path = BACKGROUND) -> Background:
     return Background(n_docs, keys, counts)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Profile:
     """What event clustering reads of one article."""
 
@@ -131,21 +131,39 @@ def profile_date(published: str | None, first_seen: str | None) -> tuple[date | 
     return None, None
 
 
-def _term_rows(cols: np.ndarray, lengths: np.ndarray, df: np.ndarray, n: int, power: float) -> sp.csr_matrix:
-    """Unit rows of idf-weighted distinct terms: ``cols`` the term numbers of each row in turn (``lengths``
-    of them), ``df`` each term's document frequency."""
-    if not len(df):
-        return sp.csr_matrix((len(lengths), 0))
-    idf = np.log((n + 1) / (np.minimum(df, n) + 0.5)) ** power
-    weights = idf[cols]
-    row_of = np.repeat(np.arange(len(lengths)), lengths)
-    norms = np.sqrt(np.bincount(row_of, weights * weights, minlength=len(lengths)))
-    weights /= np.where(norms > 0, norms, 1.0)[row_of]
-    del row_of
-    indptr = np.concatenate([[0], np.cumsum(lengths)])
-    out = sp.csr_matrix((weights, cols, indptr), shape=(len(lengths), len(df)))
+Terms = tuple[np.ndarray, np.ndarray, np.ndarray, float]  # columns of each row's terms, counts, idf, scale
+
+
+def _unit_rows(parts: list[Terms], chunk: int = 8192) -> sp.csr_matrix:
+    """Rows that are each part's unit vector of idf-weighted terms times its scale, side by side, written a
+    chunk of rows at a time into the one matrix (whole-corpus temporaries, and the parts' own matrices
+    before they were stacked, were several copies of 12 million terms at 100k articles)."""
+    n = len(parts[0][1])
+    offsets = np.cumsum([0] + [len(idf) for _, _, idf, _ in parts])
+    bounds = [np.concatenate([[0], np.cumsum(lengths)]) for _, lengths, _, _ in parts]
+    indptr = np.concatenate([[0], np.cumsum(np.sum([lengths for _, lengths, _, _ in parts], axis=0))])
+    indices = np.empty(indptr[-1], np.int32 if offsets[-1] < 2**31 else np.int64)
+    data = np.empty(indptr[-1])
+    for start in range(0, n, chunk):
+        stop = min(start + chunk, n)
+        shift = indptr[start:stop].copy()  # where each row's part begins, less the part's own start
+        for (cols, lengths, idf, scale), bound, offset in zip(parts, bounds, offsets[:-1], strict=True):
+            lo, hi = bound[start], bound[stop]
+            weights = idf[cols[lo:hi]]
+            row_of = np.repeat(np.arange(stop - start), lengths[start:stop])
+            norms = np.sqrt(np.bincount(row_of, weights * weights, minlength=stop - start))
+            weights /= np.where(norms > 0, norms, 1.0)[row_of]
+            at = np.arange(lo, hi) + (shift - bound[start:stop])[row_of]
+            indices[at] = cols[lo:hi] + offset
+            data[at] = weights * scale
+            shift += lengths[start:stop]
+    out = sp.csr_matrix((data, indices, indptr), shape=(n, offsets[-1]))
     out.sort_indices()
     return out
+
+
+def _idf(df: np.ndarray, n: int, power: float) -> np.ndarray:
+    return np.log((n + 1) / (np.minimum(df, n) + 0.5)) ** power
 
 
 def _stem_columns(profiles: list[Profile], chunk: int = 8192) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -185,16 +203,16 @@ def vectors(
         n_corpus = len(profiles)
     else:
         own = np.fromiter((stem_df.get(t, 1) for t in vocab.tolist()), np.float64, len(vocab))
-    stems = _term_rows(cols, lengths, own + prior(vocab), n_corpus + prior.n_docs, model.idf_power)
-    del cols
+    stems = (cols, lengths, _idf(own + prior(vocab), n_corpus + prior.n_docs, model.idf_power), 1.0)
     name_df = Counter(e for p in profiles for e in p.entities)
     names = sorted(name_df)
     column = {e: i for i, e in enumerate(names)}
     name_cols = np.fromiter((column[e] for p in profiles for e in sorted(p.entities)), np.int64)
     name_lengths = np.fromiter((len(p.entities) for p in profiles), np.int64, len(profiles))
     counts = np.fromiter((name_df[e] for e in names), np.float64, len(names))
-    entities = _term_rows(name_cols, name_lengths, counts, n_corpus, model.idf_power)
-    return sp.hstack([stems, math.sqrt(model.entity_weight) * entities], format="csr")
+    scale = math.sqrt(model.entity_weight)
+    entities = (name_cols, name_lengths, _idf(counts, n_corpus, model.idf_power), scale)
+    return _unit_rows([stems, entities])
 
 
 def _top(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, k: int) -> np.ndarray:
@@ -313,17 +331,25 @@ def cluster(
         if group_of[i] < 0:
             members[rank[i]] = [i]
             group_of[i] = rank[i]
-    heads = sorted(members)
-    at = {g: k for k, g in enumerate(heads)}
-    group_rows = _summed_rows([members[g] for g in heads], rows.tocsr())
-    merged: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # the summed vector of a group that has grown
+    rows = rows.tocsr()
+    # a group's summed vector: its one member's row, else its unit's row (``unit_rows``), and once it has
+    # grown its own sorted columns and values
+    alone = np.zeros(len(profiles), bool)  # by head: a group of one
+    source = np.zeros(len(profiles), np.int64)  # by head: its row in rows or unit_rows
+    for g, m in members.items():
+        alone[g], source[g] = len(m) == 1, m[0]
+    whole = [g for g in sorted(members) if len(members[g]) > 1]
+    unit_rows = _summed_rows([members[g] for g in whole], rows)
+    source[whole] = np.arange(len(whole))
+    merged: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def summed(g: int) -> tuple[np.ndarray, np.ndarray]:
         """A group's summed vector: its columns (sorted) and values."""
         if g in merged:
             return merged[g]
-        lo, hi = group_rows.indptr[at[g]], group_rows.indptr[at[g] + 1]
-        return group_rows.indices[lo:hi], group_rows.data[lo:hi]
+        part = rows if alone[g] else unit_rows
+        lo, hi = part.indptr[source[g]], part.indptr[source[g] + 1]
+        return part.indices[lo:hi], part.data[lo:hi]
 
     spans: dict[int, Dates | None] = {}
     for g, m in members.items():
@@ -337,9 +363,6 @@ def cluster(
     pairs = np.sort(group_of[pairs], axis=1)
     pairs = np.unique(pairs[pairs[:, 0] != pairs[:, 1]], axis=0)  # the neighbouring groups, in order
     neighbours: dict[int, set[int]] = {g: set() for g in members}
-    for a, b in pairs.tolist():
-        neighbours[a].add(b)
-        neighbours[b].add(a)
     del group_of
     version = dict.fromkeys(members, 0)
     heap: list[tuple[float, int, int, int, int]] = []
@@ -356,15 +379,22 @@ def cluster(
     def sizes(groups: np.ndarray) -> np.ndarray:
         return np.fromiter((len(members[g]) for g in groups.tolist()), np.float64, len(groups))
 
-    heads_at = np.asarray(heads, np.int64)
     for start in range(0, len(pairs), PAIR_BLOCK):  # the first linkages, a block of pairs per product
         xs, ys = pairs[start : start + PAIR_BLOCK].T
-        mine, theirs = group_rows[np.searchsorted(heads_at, xs)], group_rows[np.searchsorted(heads_at, ys)]
-        totals = np.asarray(mine.multiply(theirs).sum(axis=1)).ravel()
+        for a, b in zip(xs.tolist(), ys.tolist(), strict=True):
+            neighbours[a].add(b)
+            neighbours[b].add(a)
+        totals = np.empty(len(xs))
+        for x_alone, y_alone in ((True, True), (True, False), (False, True), (False, False)):
+            pick = np.flatnonzero((alone[xs] == x_alone) & (alone[ys] == y_alone))
+            if len(pick):
+                mine = (rows if x_alone else unit_rows)[source[xs[pick]]]
+                theirs = (rows if y_alone else unit_rows)[source[ys[pick]]]
+                totals[pick] = np.asarray(mine.multiply(theirs).sum(axis=1)).ravel()
         for j in np.flatnonzero(totals / (sizes(xs) * sizes(ys)) >= hopeless).tolist():
             push(int(xs[j]), int(ys[j]), float(totals[j]))
     del pairs
-    dense = np.zeros(group_rows.shape[1])  # the merged group's summed vector, spread out while it is read
+    dense = np.zeros(rows.shape[1])  # the merged group's summed vector, spread out while it is read
     while heap:
         _, x, y, vx, vy = heapq.heappop(heap)
         if x not in members or y not in members or version[x] != vx or version[y] != vy:
@@ -416,33 +446,45 @@ def _summed_rows(groups: list[list[int]], rows: sp.csr_matrix) -> sp.csr_matrix:
     return out
 
 
-def labels(profiles: list[Profile], groups: list[list[int]], rows: sp.csr_matrix, top: int = 5) -> list[dict]:
-    """What names each group: the member closest to its centre (the most representative report; ties by
-    id) and the specific names (as ``Sketch.entities`` keys) most of its members mention, at least two."""
-    if not groups:
-        return []
-    flat = np.asarray([i for g in groups for i in g])
-    owner = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
+def _centre_scores(groups: list[list[int]], rows: sp.csr_matrix) -> np.ndarray:
+    """Each member's product with its group's summed row, the groups' members in turn. Each member's terms
+    are looked up in its own group's sum: a copy of the sum for every member held a big group's whole
+    vocabulary once per member (gigabytes at 100k articles)."""
+    flat = np.asarray([i for g in groups for i in g], np.int64)
+    owner = np.repeat(np.arange(len(groups), dtype=np.int64), [len(g) for g in groups])
     centres = _summed_rows(groups, rows)
     mine = rows[flat]
     mine.sort_indices()
-    # each member's terms looked up in its own group's centre (a copy of the centre for every member
-    # held a big group's whole vocabulary once per member: gigabytes at 100k articles)
     width = np.int64(rows.shape[1])
     at = np.searchsorted(
         np.repeat(np.arange(len(groups), dtype=np.int64), np.diff(centres.indptr)) * width + centres.indices,
         np.repeat(owner, np.diff(mine.indptr)) * width + mine.indices,
     )
     mine.data *= centres.data[at]
-    scores = np.asarray(mine.sum(axis=1)).ravel()
-    out, pos = [], 0
-    for g in groups:
-        mine = scores[pos : pos + len(g)]
-        pos += len(g)
-        best = min((-round(float(v), _ROUND), profiles[i].key, i) for v, i in zip(mine, g, strict=True))[2]
-        counts = Counter(e for i in g for e in profiles[i].entities)
-        names = [e for e, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if c >= 2][:top]
-        out.append({"representative": best, "entities": names})
+    return np.asarray(mine.sum(axis=1)).ravel()
+
+
+def labels(
+    profiles: list[Profile], groups: list[list[int]], rows: sp.csr_matrix, top: int = 5, chunk: int = 8192
+) -> list[dict]:
+    """What names each group: the member closest to its centre (the most representative report; ties by
+    id) and the specific names (as ``Sketch.entities`` keys) most of its members mention, at least two.
+    The scores are read a batch of groups of about ``chunk`` members at a time."""
+    out: list[dict] = []
+    ends = np.cumsum([len(g) for g in groups])
+    start = 0
+    while start < len(groups):
+        stop = max(start + 1, int(np.searchsorted(ends, ends[start] + chunk)))
+        scores = _centre_scores(groups[start:stop], rows).tolist()
+        pos = 0
+        for g in groups[start:stop]:
+            mine = scores[pos : pos + len(g)]
+            pos += len(g)
+            best = min((-round(v, _ROUND), profiles[i].key, i) for v, i in zip(mine, g, strict=True))[2]
+            counts = Counter(e for i in g for e in profiles[i].entities)
+            names = [e for e, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if c >= 2][:top]
+            out.append({"representative": best, "entities": names})
+        start = stop
     return out
 
 
