@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from .candidates import Postings, day_number
-from .events import Profile, profile_date
+from .eventmodel import Profile, profile_date
 from .fingerprint import decode_sketch
 from .sitelines import SiteLines
 
