@@ -264,6 +264,8 @@ def cluster(
     whole = [g for g in sorted(members) if len(members[g]) > 1]
     unit_rows = _summed_rows([members[g] for g in whole], rows)
     source[whole] = np.arange(len(whole))
+    size = np.zeros(len(profiles))  # by head: how many members
+    size[list(members)] = [len(m) for m in members.values()]
     merged: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def summed(g: int) -> tuple[np.ndarray, np.ndarray]:
@@ -299,9 +301,6 @@ def cluster(
         if value >= model.threshold:
             heapq.heappush(heap, (-value, x, y, version[x], version[y]))
 
-    def sizes(groups: np.ndarray) -> np.ndarray:
-        return np.fromiter((len(members[g]) for g in groups.tolist()), np.float64, len(groups))
-
     for start in range(0, len(pairs), PAIR_BLOCK):  # the first linkages, a block of pairs per product
         xs, ys = pairs[start : start + PAIR_BLOCK].T
         for a, b in zip(xs.tolist(), ys.tolist(), strict=True):
@@ -314,7 +313,7 @@ def cluster(
                 mine = (rows if x_alone else unit_rows)[source[xs[pick]]]
                 theirs = (rows if y_alone else unit_rows)[source[ys[pick]]]
                 totals[pick] = np.asarray(mine.multiply(theirs).sum(axis=1)).ravel()
-        for j in np.flatnonzero(totals / (sizes(xs) * sizes(ys)) >= hopeless).tolist():
+        for j in np.flatnonzero(totals / (size[xs] * size[ys]) >= hopeless).tolist():
             push(int(xs[j]), int(ys[j]), float(totals[j]))
     del pairs
     dense = np.zeros(rows.shape[1])  # the merged group's summed vector, spread out while it is read
@@ -335,6 +334,7 @@ def cluster(
         totals = _linkages(dense, [summed(h) for h in near])
         dense[cols] = 0.0
         members[x] = sorted(members[x] + members.pop(y), key=rank.__getitem__)
+        size[x] = len(members[x])
         spans[x] = _dates(spans[x], spans.pop(y))
         version[x] += 1
         del version[y]
@@ -342,7 +342,7 @@ def cluster(
         for h in near:
             neighbours[h].discard(y)
             neighbours[h].add(x)
-        hopeful = totals / (len(members[x]) * sizes(np.asarray(near, np.int64))) >= hopeless
+        hopeful = totals / (size[x] * size[near]) >= hopeless
         for j in np.flatnonzero(hopeful).tolist():
             push(x, near[j], float(totals[j]))
     return sorted((sorted(m) for m in members.values()), key=lambda m: m[0])
