@@ -42,7 +42,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 from bench import datasets as ds  # noqa: E402
 from bench.corpus_bench import b_cubed  # noqa: E402
-from wiretrace.corpus.events import BACKGROUND_MAGIC, EventModel  # noqa: E402
+from wiretrace.corpus.eventmodel import BACKGROUND_MAGIC, EventModel  # noqa: E402
 
 OUT = ROOT / "src" / "wiretrace" / "data" / "events"
 REAL_NEWS = ("reuters-21578.jsonl.gz", "bbc.jsonl", "buzzfeed-webis-2016.jsonl")

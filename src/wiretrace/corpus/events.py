@@ -37,118 +37,74 @@ report and a long feature may stay apart).
 from __future__ import annotations
 
 import heapq
-import json
 import math
 import re
-import struct
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "events"
-MODEL = DATA / "model.json"
-BACKGROUND = DATA / "background.bin"
-BACKGROUND_MAGIC = b"WTBG1\n"
+from .eventmodel import Background, EventModel, Profile, background, event_model
+
 _ROUND = 9  # linkages compared to this many decimals: sums in another order differ in the last bits
 # Pairs whose first linkage one sparse product computes: each takes a copy of both groups' rows (about
 # 150 terms each), so all the pairs of a 100k corpus at once held gigabytes.
-PAIR_BLOCK = 20_000
+PAIR_BLOCK = 4096
 
 
-@dataclass(frozen=True)
-class EventModel:
-    """How articles are grouped into events (``data/events/model.json``)."""
-
-    entity_weight: float  # weight of the specific-name cosine beside the stem cosine
-    idf_power: float  # terms weigh idf to this power: rare words and names tell an event, templates do not
-    threshold: float  # least mean pair similarity for two groups to be one event
-    window_days: float  # claimed dates this far apart cost nothing
-    capture_window_days: float  # the window when a date is only a capture time
-    decay_days: float  # beyond the window the similarity falls by e every this many days
+Terms = tuple[np.ndarray, np.ndarray, np.ndarray, float]  # columns of each row's terms, counts, idf, scale
 
 
-@lru_cache(maxsize=1)
-def event_model(path: Path = MODEL) -> EventModel:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return EventModel(**{k: float(data[k]) for k in EventModel.__dataclass_fields__})
-
-
-@dataclass(frozen=True)
-class Background:
-    """Stem document frequencies of real news (``scripts/train_events.py``), added to a corpus's own: a
-    folder of ten articles alone cannot tell that "said" is common and "Lohan" is not."""
-
-    n_docs: int
-    keys: np.ndarray  # sorted int64 stem hashes
-    counts: np.ndarray  # their document frequencies
-
-    def __call__(self, keys: np.ndarray) -> np.ndarray:
-        """The background document frequency of each stem hash (0 for one it does not hold)."""
-        if not len(self.keys):
-            return np.zeros(len(keys))
-        at = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
-        return np.where(self.keys[at] == keys, self.counts[at], 0).astype(np.float64)
-
-
-@lru_cache(maxsize=2)
-def background(path: Path = BACKGROUND) -> Background:
-    blob = path.read_bytes()
-    if not blob.startswith(BACKGROUND_MAGIC):
-        raise ValueError(f"{path}: not a wiretrace background table")
-    n_docs, size = struct.unpack_from("<II", blob, len(BACKGROUND_MAGIC))
-    start = len(BACKGROUND_MAGIC) + 8
-    keys = np.frombuffer(blob, np.int64, size, start)
-    counts = np.frombuffer(blob, np.uint32, size, start + 8 * size)
-    return Background(n_docs, keys, counts)
-
-
-@dataclass(frozen=True)
-class Profile:
-    """What event clustering reads of one article."""
-
-    key: str  # the article's id: order and ties by it, never by arrival
-    stems: np.ndarray  # distinct int64 hashes of the story sentences' stems (``Sketch.stems``)
-    entities: frozenset[str]  # specific names of the body sentences (``Sketch.entities``)
-    date: date | None = None
-    basis: str | None = None  # published | first_seen | None (no date)
-
-
-def profile_date(published: str | None, first_seen: str | None) -> tuple[date | None, str | None]:
-    """The date an article's time position rests on: the claimed publication date, else the capture
-    date, else none."""
-    for value, basis in ((published, "published"), (first_seen, "first_seen")):
-        if value:
-            try:
-                return date.fromisoformat(value[:10]), basis
-            except ValueError:
-                continue
-    return None, None
-
-
-def _term_rows(
-    terms: list[list], df: Callable[[np.ndarray], np.ndarray], n: int, power: float
-) -> sp.csr_matrix:
-    """Unit rows of idf-weighted distinct terms (one row per list), columns in term order."""
-    lengths = np.fromiter((len(t) for t in terms), np.int64, len(terms))
-    flat = [x for t in terms for x in t]
-    if not flat:
-        return sp.csr_matrix((len(terms), 0))
-    uniq, cols = np.unique(np.asarray(flat), return_inverse=True)
-    idf = np.log((n + 1) / (np.minimum(df(uniq), n) + 0.5)) ** power
-    weights = idf[cols.ravel()]
-    row_of = np.repeat(np.arange(len(terms)), lengths)
-    norms = np.sqrt(np.bincount(row_of, weights * weights, minlength=len(terms)))
-    data = weights / np.where(norms > 0, norms, 1.0)[row_of]
-    indptr = np.concatenate([[0], np.cumsum(lengths)])
-    out = sp.csr_matrix((data, cols.ravel(), indptr), shape=(len(terms), len(uniq)))
+def _unit_rows(parts: list[Terms], chunk: int = 8192) -> sp.csr_matrix:
+    """Rows that are each part's unit vector of idf-weighted terms times its scale, side by side, written a
+    chunk of rows at a time into the one matrix (whole-corpus temporaries, and the parts' own matrices
+    before they were stacked, were several copies of 12 million terms at 100k articles)."""
+    n = len(parts[0][1])
+    offsets = np.cumsum([0] + [len(idf) for _, _, idf, _ in parts])
+    bounds = [np.concatenate([[0], np.cumsum(lengths)]) for _, lengths, _, _ in parts]
+    indptr = np.concatenate([[0], np.cumsum(np.sum([lengths for _, lengths, _, _ in parts], axis=0))])
+    indices = np.empty(indptr[-1], np.int32 if offsets[-1] < 2**31 else np.int64)
+    data = np.empty(indptr[-1])
+    for start in range(0, n, chunk):
+        stop = min(start + chunk, n)
+        shift = indptr[start:stop].copy()  # where each row's part begins, less the part's own start
+        for (cols, lengths, idf, scale), bound, offset in zip(parts, bounds, offsets[:-1], strict=True):
+            lo, hi = bound[start], bound[stop]
+            weights = idf[cols[lo:hi]]
+            row_of = np.repeat(np.arange(stop - start), lengths[start:stop])
+            norms = np.sqrt(np.bincount(row_of, weights * weights, minlength=stop - start))
+            weights /= np.where(norms > 0, norms, 1.0)[row_of]
+            at = np.arange(lo, hi) + (shift - bound[start:stop])[row_of]
+            indices[at] = cols[lo:hi] + offset
+            data[at] = weights * scale
+            shift += lengths[start:stop]
+    out = sp.csr_matrix((data, indices, indptr), shape=(n, offsets[-1]))
     out.sort_indices()
     return out
+
+
+def _idf(df: np.ndarray, n: int, power: float) -> np.ndarray:
+    return np.log((n + 1) / (np.minimum(df, n) + 0.5)) ** power
+
+
+def _stem_columns(profiles: list[Profile], chunk: int = 8192) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct stems of all profiles (sorted), the column of each profile's stems in turn (int32) and
+    how many each has: a chunk of profiles at a time, since one sort of every stem of a large corpus (12
+    million at 100k articles) takes several copies of them."""
+    lengths = np.fromiter((len(p.stems) for p in profiles), np.int64, len(profiles))
+    vocab = np.zeros(0, np.int64)
+    for start in range(0, len(profiles), chunk):
+        part = [p.stems for p in profiles[start : start + chunk]]
+        vocab = np.union1d(vocab, np.concatenate(part)) if part else vocab
+    cols = np.empty(int(lengths.sum()), np.int32 if len(vocab) < 2**31 else np.int64)
+    pos = 0
+    for start in range(0, len(profiles), chunk):
+        part = np.concatenate([p.stems for p in profiles[start : start + chunk]])
+        cols[pos : pos + len(part)] = np.searchsorted(vocab, part)
+        pos += len(part)
+    return vocab, cols, lengths
 
 
 def vectors(
@@ -161,26 +117,44 @@ def vectors(
     """One row per profile: unit stem vector and ``sqrt(entity_weight)`` times unit name vector, side by
     side, so a row product is the pair similarity. Stem idf from ``stem_df`` over ``n_docs`` articles (the
     corpus; else the profiles themselves) plus the ``prior`` (the shipped ``background``); name idf from
-    the profiles."""
-    if stem_df is None:
-        stem_df = Counter(int(t) for p in profiles for t in p.stems)
-        n_docs = len(profiles)
+    the profiles. Columns: the stems in hash order, then the names in string order."""
     prior = prior or background()
     n_corpus = max(n_docs or 0, len(profiles))
+    vocab, cols, lengths = _stem_columns(profiles)
+    if stem_df is None:
+        own = np.bincount(cols, minlength=len(vocab)).astype(np.float64)
+        n_corpus = len(profiles)
+    else:
+        own = np.fromiter((stem_df.get(t, 1) for t in vocab.tolist()), np.float64, len(vocab))
+    stems = (cols, lengths, _idf(own + prior(vocab), n_corpus + prior.n_docs, model.idf_power), 1.0)
     name_df = Counter(e for p in profiles for e in p.entities)
+    names = sorted(name_df)
+    column = {e: i for i, e in enumerate(names)}
+    name_cols = np.fromiter((column[e] for p in profiles for e in sorted(p.entities)), np.int64)
+    name_lengths = np.fromiter((len(p.entities) for p in profiles), np.int64, len(profiles))
+    counts = np.fromiter((name_df[e] for e in names), np.float64, len(names))
+    scale = math.sqrt(model.entity_weight)
+    entities = (name_cols, name_lengths, _idf(counts, n_corpus, model.idf_power), scale)
+    return _unit_rows([stems, entities])
 
-    def stem_counts(keys: np.ndarray) -> np.ndarray:
-        own = np.fromiter((stem_df.get(int(t), 1) for t in keys), np.float64, len(keys))
-        return own + prior(keys)
 
-    def name_counts(keys: np.ndarray) -> np.ndarray:
-        return np.fromiter((name_df[str(e)] for e in keys), np.float64, len(keys))
-
-    stems = _term_rows(
-        [p.stems.tolist() for p in profiles], stem_counts, n_corpus + prior.n_docs, model.idf_power
-    )
-    names = _term_rows([sorted(p.entities) for p in profiles], name_counts, n_corpus, model.idf_power)
-    return sp.hstack([stems, math.sqrt(model.entity_weight) * names], format="csr")
+def _top(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, k: int) -> np.ndarray:
+    """Which entries are among the ``k`` largest of their row, ties by column (``rows`` ascending). Only
+    the entries not below the least of the maxima of ``k`` disjoint pieces of their row (at most the
+    row's k-th largest) are sorted: a row of a thousand products keeps a few dozen."""
+    if not len(rows):
+        return np.zeros(0, bool)
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    sizes = np.diff(np.r_[starts, len(rows)])
+    cuts = (starts[:, None] + sizes[:, None] * np.arange(k) // k).ravel()
+    floor = np.maximum.reduceat(vals, cuts).reshape(-1, k).min(axis=1)
+    floor[sizes <= k] = -np.inf
+    keep = np.flatnonzero(vals >= np.repeat(floor, sizes))
+    order = keep[np.lexsort((cols[keep], -vals[keep], rows[keep]))]
+    ranked = rows[order]
+    top = np.zeros(len(rows), bool)
+    top[order[np.arange(len(order)) - np.searchsorted(ranked, ranked, side="left") < k]] = True
+    return top
 
 
 def neighbours(
@@ -192,32 +166,34 @@ def neighbours(
     ``keep`` heaviest terms (the rare words and names an event is told by) without the terms that more
     than ``common`` of all rows, or more than ``most`` rows, keep (they say little about which event,
     and would make the product dense: the work per row is bounded by ``keep * most``); ties by row
-    (rows are in id order)."""
+    (rows are in id order). A ``block`` of rows at a time: memory holds one block's products."""
     n = rows.shape[0]
     if n < 2:
         return np.zeros((0, 2), np.int64)
-    rows = rows.tocoo()
-    order = np.lexsort((rows.col, -rows.data, rows.row))
-    r, c, v = rows.row[order], rows.col[order], rows.data[order]
-    first = np.searchsorted(r, r, side="left")
-    top = np.arange(len(r)) - first < keep
-    r, c, v = r[top], c[top], v[top]
-    counts = np.bincount(c, minlength=rows.shape[1])
-    rare = counts[c] <= max(2, min(common * n, most))
+    rows = rows.tocsr()
+    kept = []
+    for start in range(0, n, 8 * block):
+        part = rows[start : start + 8 * block]
+        r = np.repeat(np.arange(start, start + part.shape[0]), np.diff(part.indptr))
+        top = _top(r, part.indices, part.data, keep)
+        kept.append((r[top], part.indices[top], part.data[top]))
+    r, c, v = (np.concatenate(x) for x in zip(*kept, strict=True))
+    del kept
+    rare = np.bincount(c, minlength=rows.shape[1])[c] <= max(2, min(common * n, most))
     pruned = sp.csr_matrix((v[rare], (r[rare], c[rare])), shape=rows.shape)
+    del r, c, v, rare
     pruned_t = pruned.T.tocsr()
-    found: set[tuple[int, int]] = set()
+    found = []
     for start in range(0, n, block):
         prod = (pruned[start : start + block] @ pruned_t).tocsr()
-        for i in range(prod.shape[0]):
-            lo, hi = prod.indptr[i], prod.indptr[i + 1]
-            me = start + i
-            cols, vals = prod.indices[lo:hi], np.round(prod.data[lo:hi], _ROUND)
-            other = cols != me
-            cols, vals = cols[other], vals[other]
-            for j in cols[np.lexsort((cols, -vals))[:k]].tolist():
-                found.add((min(me, j), max(me, j)))
-    return np.asarray(sorted(found), np.int64).reshape(-1, 2)
+        me = np.repeat(np.arange(start, start + prod.shape[0]), np.diff(prod.indptr))
+        other = prod.indices != me
+        me, cols = me[other], prod.indices[other]
+        near = _top(me, cols, np.round(prod.data[other], _ROUND), k)
+        me, cols = me[near], cols[near]
+        found.append(np.minimum(me, cols) * n + np.maximum(me, cols))
+    pairs = np.unique(np.concatenate(found))
+    return np.stack([pairs // n, pairs % n], axis=1)
 
 
 Dates = tuple[int, int, bool]  # a group's dated members: sum of their day numbers, how many, any capture date
@@ -262,34 +238,43 @@ def cluster(
     if rows is None:
         rows = vectors(profiles, model)
     order = sorted(range(len(profiles)), key=lambda i: profiles[i].key)
-    rank = {i: r for r, i in enumerate(order)}
-    group_of: dict[int, int] = {}
+    rank = [0] * len(profiles)
+    for r, i in enumerate(order):
+        rank[i] = r
+    group_of = np.full(len(profiles), -1, np.int64)
     members: dict[int, list[int]] = {}
     for unit in units:
         unit = sorted(set(unit), key=rank.__getitem__)
         head = rank[unit[0]]
-        if any(i in group_of for i in unit):
+        if (group_of[unit] >= 0).any():
             raise ValueError("a profile is in two units")
         members[head] = unit
-        group_of.update(dict.fromkeys(unit, head))
+        group_of[unit] = head
     for i in order:
-        if i not in group_of:
+        if group_of[i] < 0:
             members[rank[i]] = [i]
             group_of[i] = rank[i]
     rows = rows.tocsr()
-    heads = sorted(members)
-    at = {g: k for k, g in enumerate(heads)}
-    group_rows = _summed_rows([members[g] for g in heads], rows)
-    sums: dict[int, dict[int, float]] = {}
+    # a group's summed vector: its one member's row, else its unit's row (``unit_rows``), and once it has
+    # grown its own sorted columns and values
+    alone = np.zeros(len(profiles), bool)  # by head: a group of one
+    source = np.zeros(len(profiles), np.int64)  # by head: its row in rows or unit_rows
+    for g, m in members.items():
+        alone[g], source[g] = len(m) == 1, m[0]
+    whole = [g for g in sorted(members) if len(members[g]) > 1]
+    unit_rows = _summed_rows([members[g] for g in whole], rows)
+    source[whole] = np.arange(len(whole))
+    size = np.zeros(len(profiles))  # by head: how many members
+    size[list(members)] = [len(m) for m in members.values()]
+    merged: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
-    def summed(g: int) -> dict[int, float]:
-        """A group's summed vector as a dict (made when the group first merges: far cheaper than a
-        sparse row for the many small products that follow)."""
-        if g not in sums:
-            lo, hi = group_rows.indptr[at[g]], group_rows.indptr[at[g] + 1]
-            cols, vals = group_rows.indices[lo:hi].tolist(), group_rows.data[lo:hi].tolist()
-            sums[g] = dict(zip(cols, vals, strict=True))
-        return sums[g]
+    def summed(g: int) -> tuple[np.ndarray, np.ndarray]:
+        """A group's summed vector: its columns (sorted) and values."""
+        if g in merged:
+            return merged[g]
+        part = rows if alone[g] else unit_rows
+        lo, hi = part.indptr[source[g]], part.indptr[source[g] + 1]
+        return part.indices[lo:hi], part.data[lo:hi]
 
     spans: dict[int, Dates | None] = {}
     for g, m in members.items():
@@ -299,74 +284,79 @@ def cluster(
             if p.date is not None:
                 span = _dates(span, (p.date.toordinal(), 1, p.basis != "published"))
         spans[g] = span
+    pairs = np.asarray(links if isinstance(links, np.ndarray) else list(links), np.int64).reshape(-1, 2)
+    pairs = np.sort(group_of[pairs], axis=1)
+    pairs = np.unique(pairs[pairs[:, 0] != pairs[:, 1]], axis=0)  # the neighbouring groups, in order
     neighbours: dict[int, set[int]] = {g: set() for g in members}
-    for a, b in links:
-        ga, gb = group_of[a], group_of[b]
-        if ga != gb:
-            neighbours[ga].add(gb)
-            neighbours[gb].add(ga)
+    del group_of
     version = dict.fromkeys(members, 0)
-
-    def scaled(x: int, y: int, total: float) -> float:
-        mean = total / (len(members[x]) * len(members[y]))
-        return round(mean * time_factor(spans[x], spans[y], model), _ROUND)
-
-    dots: dict[tuple[int, int], float] = {}  # summed pair similarity of two neighbouring groups
-
-    def dot(x: int, y: int) -> float:
-        """The sum of the similarities of every member pair of ``x`` and ``y``: kept for neighbours,
-        since the sum for a merged group is the sum of its parts' (so a group that grows is not read
-        again for each neighbour), else read from the two summed vectors."""
-        key = (min(x, y), max(x, y))
-        if key in dots:
-            return dots.pop(key)
-        a, b = summed(x), summed(y)
-        if len(a) > len(b):
-            a, b = b, a
-        return sum(v * b.get(c, 0.0) for c, v in a.items())
-
     heap: list[tuple[float, int, int, int, int]] = []
+    hopeless = model.threshold - 1e-6  # a mean linkage below it stays below the threshold, rounded and timed
 
     def push(x: int, y: int, total: float) -> None:
+        """Queue the merge of ``x`` and ``y`` (``total``: the sum of their member pairs' similarities)."""
         x, y = min(x, y), max(x, y)
-        dots[(x, y)] = total
-        value = scaled(x, y, total)
+        mean = total / (len(members[x]) * len(members[y]))
+        value = round(mean * time_factor(spans[x], spans[y], model), _ROUND)
         if value >= model.threshold:
             heapq.heappush(heap, (-value, x, y, version[x], version[y]))
 
-    first = sorted((g, h) for g in neighbours for h in neighbours[g] if g < h)
-    for start in range(0, len(first), PAIR_BLOCK):  # the first linkages, a block of pairs per product
-        block = first[start : start + PAIR_BLOCK]
-        xs = np.asarray([at[g] for g, _ in block])
-        ys = np.asarray([at[h] for _, h in block])
-        totals = np.asarray(group_rows[xs].multiply(group_rows[ys]).sum(axis=1)).ravel()
-        for (g, h), total in zip(block, totals.tolist(), strict=True):
-            push(g, h, total)
+    for start in range(0, len(pairs), PAIR_BLOCK):  # the first linkages, a block of pairs per product
+        xs, ys = pairs[start : start + PAIR_BLOCK].T
+        for a, b in zip(xs.tolist(), ys.tolist(), strict=True):
+            neighbours[a].add(b)
+            neighbours[b].add(a)
+        totals = np.empty(len(xs))
+        for x_alone, y_alone in ((True, True), (True, False), (False, True), (False, False)):
+            pick = np.flatnonzero((alone[xs] == x_alone) & (alone[ys] == y_alone))
+            if len(pick):
+                mine = (rows if x_alone else unit_rows)[source[xs[pick]]]
+                theirs = (rows if y_alone else unit_rows)[source[ys[pick]]]
+                totals[pick] = np.asarray(mine.multiply(theirs).sum(axis=1)).ravel()
+        for j in np.flatnonzero(totals / (size[xs] * size[ys]) >= hopeless).tolist():
+            push(int(xs[j]), int(ys[j]), float(totals[j]))
+    del pairs
+    dense = np.zeros(rows.shape[1])  # the merged group's summed vector, spread out while it is read
     while heap:
         _, x, y, vx, vy = heapq.heappop(heap)
         if x not in members or y not in members or version[x] != vx or version[y] != vy:
             continue
-        dots.pop((x, y), None)
-        near = (neighbours[x] | neighbours.pop(y)) - {x, y}
-        totals = {h: dot(x, h) + dot(y, h) for h in sorted(near)}
+        near = sorted((neighbours[x] | neighbours.pop(y)) - {x, y})
+        (cx, ux), (cy, uy) = summed(x), summed(y)
+        dense[cx] = ux
+        dense[cy] += uy
+        cols = np.sort(np.concatenate((cx, cy)))
+        fresh = np.ones(len(cols), bool)
+        fresh[1:] = cols[1:] != cols[:-1]
+        cols = cols[fresh]
+        merged[x] = cols, dense[cols]
+        merged.pop(y, None)
+        totals = _linkages(dense, [summed(h) for h in near])
+        dense[cols] = 0.0
         members[x] = sorted(members[x] + members.pop(y), key=rank.__getitem__)
-        big, small = summed(x), summed(y)
-        del sums[x], sums[y]
-        if len(big) < len(small):
-            big, small = small, big
-        for c, v in small.items():
-            big[c] = big.get(c, 0.0) + v
-        sums[x] = big
+        size[x] = len(members[x])
         spans[x] = _dates(spans[x], spans.pop(y))
         version[x] += 1
         del version[y]
-        neighbours[x] = near
+        neighbours[x] = set(near)
         for h in near:
             neighbours[h].discard(y)
             neighbours[h].add(x)
-        for h in sorted(near):
-            push(x, h, totals[h])
+        hopeful = totals / (size[x] * size[near]) >= hopeless
+        for j in np.flatnonzero(hopeful).tolist():
+            push(x, near[j], float(totals[j]))
     return sorted((sorted(m) for m in members.values()), key=lambda m: m[0])
+
+
+def _linkages(dense: np.ndarray, others: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """The dot product of a group's summed vector (``dense``, spread out) with each of ``others`` (columns,
+    values): the sum of the similarities of every member pair, in one product over all the neighbours of
+    a merged group (reading one pair at a time was most of the clustering's time)."""
+    if not others:
+        return np.zeros(0)
+    sizes = np.fromiter((len(c) for c, _ in others), np.int64, len(others))
+    products = dense[np.concatenate([c for c, _ in others])] * np.concatenate([u for _, u in others])
+    return np.bincount(np.repeat(np.arange(len(others)), sizes), products, minlength=len(others))
 
 
 def _summed_rows(groups: list[list[int]], rows: sp.csr_matrix) -> sp.csr_matrix:
@@ -379,23 +369,45 @@ def _summed_rows(groups: list[list[int]], rows: sp.csr_matrix) -> sp.csr_matrix:
     return out
 
 
-def labels(profiles: list[Profile], groups: list[list[int]], rows: sp.csr_matrix, top: int = 5) -> list[dict]:
-    """What names each group: the member closest to its centre (the most representative report; ties by
-    id) and the specific names (as ``Sketch.entities`` keys) most of its members mention, at least two."""
-    if not groups:
-        return []
-    flat = np.asarray([i for g in groups for i in g])
-    owner = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
+def _centre_scores(groups: list[list[int]], rows: sp.csr_matrix) -> np.ndarray:
+    """Each member's product with its group's summed row, the groups' members in turn. Each member's terms
+    are looked up in its own group's sum: a copy of the sum for every member held a big group's whole
+    vocabulary once per member (gigabytes at 100k articles)."""
+    flat = np.asarray([i for g in groups for i in g], np.int64)
+    owner = np.repeat(np.arange(len(groups), dtype=np.int64), [len(g) for g in groups])
     centres = _summed_rows(groups, rows)
-    scores = np.asarray(rows[flat].multiply(centres[owner]).sum(axis=1)).ravel()
-    out, pos = [], 0
-    for g in groups:
-        mine = scores[pos : pos + len(g)]
-        pos += len(g)
-        best = min((-round(float(v), _ROUND), profiles[i].key, i) for v, i in zip(mine, g, strict=True))[2]
-        counts = Counter(e for i in g for e in profiles[i].entities)
-        names = [e for e, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if c >= 2][:top]
-        out.append({"representative": best, "entities": names})
+    mine = rows[flat]
+    mine.sort_indices()
+    width = np.int64(rows.shape[1])
+    at = np.searchsorted(
+        np.repeat(np.arange(len(groups), dtype=np.int64), np.diff(centres.indptr)) * width + centres.indices,
+        np.repeat(owner, np.diff(mine.indptr)) * width + mine.indices,
+    )
+    mine.data *= centres.data[at]
+    return np.asarray(mine.sum(axis=1)).ravel()
+
+
+def labels(
+    profiles: list[Profile], groups: list[list[int]], rows: sp.csr_matrix, top: int = 5, chunk: int = 8192
+) -> list[dict]:
+    """What names each group: the member closest to its centre (the most representative report; ties by
+    id) and the specific names (as ``Sketch.entities`` keys) most of its members mention, at least two.
+    The scores are read a batch of groups of about ``chunk`` members at a time."""
+    out: list[dict] = []
+    ends = np.cumsum([len(g) for g in groups])
+    start = 0
+    while start < len(groups):
+        stop = max(start + 1, int(np.searchsorted(ends, ends[start] + chunk)))
+        scores = _centre_scores(groups[start:stop], rows).tolist()
+        pos = 0
+        for g in groups[start:stop]:
+            mine = scores[pos : pos + len(g)]
+            pos += len(g)
+            best = min((-round(v, _ROUND), profiles[i].key, i) for v, i in zip(mine, g, strict=True))[2]
+            counts = Counter(e for i in g for e in profiles[i].entities)
+            names = [e for e, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if c >= 2][:top]
+            out.append({"representative": best, "entities": names})
+        start = stop
     return out
 
 
@@ -477,10 +489,10 @@ def group(
     at = {n: i for i, n in enumerate(numbers)}
     plist = [profiles[n] for n in numbers]
     rows = vectors(plist, model, stem_df, n_docs, prior)
-    pairs = {(min(at[a], at[b]), max(at[a], at[b])) for a, b in links if a in at and b in at and a != b}
-    pairs.update(map(tuple, neighbours(rows).tolist()))
+    known = [(at[a], at[b]) for a, b in links if a in at and b in at and a != b]
+    pairs = np.concatenate([np.asarray(known, np.int64).reshape(-1, 2), neighbours(rows)])
     unit_list = [[at[n] for n in unit if n in at] for unit in units]
-    groups = cluster(plist, [u for u in unit_list if u], sorted(pairs), model, rows)
+    groups = cluster(plist, [u for u in unit_list if u], pairs, model, rows)
     stories = [g for g in groups if len(g) > 1]
     out = []
     for g, found in zip(stories, labels(plist, stories, rows), strict=True):

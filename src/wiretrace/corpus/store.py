@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from .candidates import Postings, day_number
-from .events import Profile, profile_date
+from .eventmodel import Profile, profile_date
 from .fingerprint import decode_sketch
 from .sitelines import SiteLines
 
@@ -327,15 +327,19 @@ class Store(SiteLines):
         }
 
     def event_profiles(self) -> dict[int, Profile]:
-        """Every article's ``events.Profile`` (id, sketch stems and names, date)."""
+        """Every article's ``events.Profile`` (id, sketch stems and names, date). Its stems are a copy (a
+        view held the whole sketch) and a name is held once however many articles have it: at 100k
+        articles these were about 3 KB an article."""
         out = {}
+        names: dict[str, str] = {}
         for n, aid, pub, seen, blob in self.db.execute(
             "SELECT a.n, a.id, a.published, a.first_seen, s.data FROM articles a"
             " JOIN sketches s ON s.article = a.n"
         ):
             sketch = decode_sketch(blob)
             day, basis = profile_date(pub, seen)
-            out[n] = Profile(aid, sketch.stems, sketch.entities, day, basis)
+            entities = frozenset(names.setdefault(e, e) for e in sketch.entities)
+            out[n] = Profile(aid, sketch.stems.copy(), entities, day, basis)
         return out
 
     def stem_df(self) -> dict[int, int]:
