@@ -44,7 +44,7 @@ lint: install
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/ruff format --check src tests bench scripts
 
-# Quality and speed on the real dev data in ../shared/data; writes docs/benchmarks.md (takes ~15 min).
+# Quality and speed on the real dev data in ../shared/data; writes docs/benchmarks.md (takes ~50 min).
 # BENCH_SIZES=10000,100000 adds the 100k corpus run (much longer) and, with two sizes, a second pair of runs
 # whose sentence pool scales with the corpus size (equal sentence reuse: the scaling ratio without a denser corpus).
 BENCH_SIZES ?= 10000
@@ -56,8 +56,9 @@ bench: install
 	$(BIN)/python bench/corpus_bench.py --quality --throughput $(BENCH_SIZES) --scale-pool > out/bench/corpus.md
 	$(BIN)/python bench/web_load.py --seconds 30 --clients 50 > out/bench/web.md
 	$(BIN)/python bench/watch_bench.py > out/bench/watch.md
+	$(BIN)/python bench/engine_bench.py > out/bench/engines.md
 	{ printf '# Benchmarks\n\n'; cat out/bench/realnews.md out/bench/events.md; sed '1{/^# Benchmarks$$/d}' out/bench/compare.md; \
-	  cat out/bench/corpus.md out/bench/web.md out/bench/watch.md; } > docs/benchmarks.md
+	  cat out/bench/corpus.md out/bench/engines.md out/bench/web.md out/bench/watch.md; } > docs/benchmarks.md
 	@echo "wrote docs/benchmarks.md"
 
 clean:
