@@ -65,16 +65,21 @@ def build(db: Path, days: list[list[str]], engines: list[str], client=None) -> d
     return snapshot(db)
 
 
-@pytest.fixture(scope="module")
-def cluster():
-    c = distributed.LocalCluster(
-        n_workers=1,
+def local_cluster(workers: int) -> distributed.LocalCluster:
+    """Worker processes of one thread, on loopback, without a dashboard (as the engine starts its own)."""
+    return distributed.LocalCluster(
+        n_workers=workers,
         threads_per_worker=1,
         processes=True,
         host="127.0.0.1",
         dashboard_address=None,
         scheduler_kwargs={"dashboard": False},
     )
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    c = local_cluster(1)
     client = distributed.Client(c)
     yield c, client
     client.close()
@@ -108,17 +113,7 @@ def test_engines_mix_across_incremental_additions(cluster, tmp_path: Path) -> No
 
 
 def test_a_worker_killed_mid_run_is_survived(reference, tmp_path: Path) -> None:
-    with (
-        distributed.LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-            scheduler_kwargs={"dashboard": False},
-        ) as c,
-        distributed.Client(c) as client,
-    ):
+    with local_cluster(2) as c, distributed.Client(c) as client:
         before = client.run(os.getpid)
         db = tmp_path / "killed.wt"
         done = threading.Event()

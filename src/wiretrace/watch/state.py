@@ -11,6 +11,7 @@ sink took it, so a crash can at worst repeat a delivery, which carries the same 
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -59,6 +60,30 @@ class Track:
     kind: str  # source | article | story
     value: str
     anchor: str | None = None
+
+
+def select_alerts(
+    db: sqlite3.Connection,
+    since: str | None = None,
+    kind: str | None = None,
+    tracked: str | None = None,
+    limit: int = 1000,
+    offset: int = 0,
+) -> tuple[int, list[dict]]:
+    """(how many alerts match, one page of them newest first), through any connection: the web server reads
+    them through its query-only ones."""
+    where, args = ["1"], []
+    for column, op, value in (("created", ">=", since), ("kind", "=", kind), ("tracked", "=", tracked)):
+        if value:
+            where.append(f"{column} {op} ?")
+            args.append(value)
+    cond = " AND ".join(where)
+    total = db.execute(f"SELECT count(*) FROM alerts WHERE {cond}", args).fetchone()[0]
+    rows = db.execute(
+        f"SELECT data FROM alerts WHERE {cond} ORDER BY created DESC, id LIMIT ? OFFSET ?",
+        [*args, limit, offset],
+    )
+    return int(total), [json.loads(r[0]) for r in rows]
 
 
 class WatchState:
@@ -246,23 +271,7 @@ class WatchState:
         offset: int = 0,
     ) -> tuple[int, list[dict]]:
         """(how many match, the alerts newest first)."""
-        where, args = ["1"], []
-        if since:
-            where.append("created >= ?")
-            args.append(since)
-        if kind:
-            where.append("kind = ?")
-            args.append(kind)
-        if tracked:
-            where.append("tracked = ?")
-            args.append(tracked)
-        cond = " AND ".join(where)
-        total = self.db.execute(f"SELECT count(*) FROM alerts WHERE {cond}", args).fetchone()[0]
-        rows = self.db.execute(
-            f"SELECT data FROM alerts WHERE {cond} ORDER BY created DESC, id LIMIT ? OFFSET ?",
-            [*args, limit, offset],
-        )
-        return int(total), [json.loads(r[0]) for r in rows]
+        return select_alerts(self.db, since, kind, tracked, limit, offset)
 
     def queued(self, sink: str, at: float | None = None) -> list[tuple[dict, int]]:
         """(alert, tries so far) queued for ``sink`` and due, oldest first."""

@@ -8,7 +8,6 @@ tables, and reads as having no alerts.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from typing import Annotated
 from urllib.parse import urlencode
@@ -20,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..errors import InputError
 from ..watch.alerts import KINDS
+from ..watch.state import select_alerts
 from .api import error, writable
 from .api import service as _service
 
@@ -51,23 +51,8 @@ def read_alerts(
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[int, list[dict]]:
-    """(how many match, one page of them, newest first)."""
-    if not _watched(db):
-        return 0, []
-    where, args = ["1"], []
-    if kind:
-        where.append("kind = ?")
-        args.append(kind)
-    if tracked:
-        where.append("tracked = ?")
-        args.append(tracked)
-    cond = " AND ".join(where)
-    total = db.execute(f"SELECT count(*) FROM alerts WHERE {cond}", args).fetchone()[0]
-    rows = db.execute(
-        f"SELECT data FROM alerts WHERE {cond} ORDER BY created DESC, id LIMIT ? OFFSET ?",
-        [*args, limit, offset],
-    )
-    return int(total), [json.loads(r[0]) for r in rows]
+    """(how many match, one page of them, newest first); none for a corpus never watched."""
+    return select_alerts(db, None, kind, tracked, limit, offset) if _watched(db) else (0, [])
 
 
 def read_tracks(db: sqlite3.Connection) -> list[dict]:
