@@ -185,7 +185,9 @@ def run_alerts(args: argparse.Namespace) -> int:
     try:
         state = WatchState(corpus.store)
         since = args.since.isoformat() if args.since else None
-        total, alerts = state.alerts(since, args.kind, args.tracked, limit=max(1, args.limit))
+        total, alerts = state.alerts(
+            since=since, kind=args.kind, tracked=args.tracked, limit=max(1, args.limit)
+        )
     finally:
         corpus.close()
     if args.format == "json":

@@ -262,16 +262,9 @@ class WatchState:
             db.execute("INSERT OR REPLACE INTO info VALUES ('alerts_checked', ?)", (str(upto),))
         return added
 
-    def alerts(
-        self,
-        since: str | None = None,
-        kind: str | None = None,
-        tracked: str | None = None,
-        limit: int = 1000,
-        offset: int = 0,
-    ) -> tuple[int, list[dict]]:
-        """(how many match, the alerts newest first)."""
-        return select_alerts(self.db, since, kind, tracked, limit, offset)
+    def alerts(self, **filters) -> tuple[int, list[dict]]:
+        """(how many match, the alerts newest first): ``select_alerts``' filters."""
+        return select_alerts(self.db, **filters)
 
     def queued(self, sink: str, at: float | None = None) -> list[tuple[dict, int]]:
         """(alert, tries so far) queued for ``sink`` and due, oldest first."""
