@@ -88,6 +88,18 @@ def test_an_unchanged_feed_is_asked_for_conditionally_and_answered_304(tmp_path:
     assert site.paths().count("/world/kim-artillery.html") == 1  # an item is fetched once
 
 
+def test_a_page_without_a_date_takes_its_feed_items_date(tmp_path: Path) -> None:
+    """The test pages carry no date; the feed says when each item was published (Dec 6, 2024, UTC), which
+    is kept with the capture (a WARC extension header) and read as the article's publication date."""
+    with Site() as site:
+        site.add("/world/kim-artillery.html", AP)
+        w = watcher(tmp_path, site)
+        w.round()
+        published = w.corpus.store.db.execute("SELECT published, first_seen FROM articles").fetchall()
+        w.corpus.close()
+    assert len(published) == 1 and published[0][0] == "2024-12-06" and published[0][1]
+
+
 def test_each_feed_waits_for_its_own_interval(tmp_path: Path) -> None:
     clock = [1000.0]
     with Site() as site:

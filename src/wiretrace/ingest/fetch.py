@@ -33,6 +33,7 @@ from urllib.robotparser import RobotFileParser
 from .. import __version__
 from ..errors import InputError
 from .read import MAX_BYTES
+from .records import FEED_DATE_HEADER
 
 AGENT = "wiretrace"  # the name robots.txt rules address
 USER_AGENT = f"{AGENT}/{__version__} (news provenance research; obeys robots.txt)"
@@ -291,8 +292,10 @@ def save_html(page: Page, folder: Path) -> Path:
     return path
 
 
-def write_warc(page: Page, out: BinaryIO) -> None:
-    """Append the page to an open WARC stream as one gzipped ``response`` record (CC-NEWS layout)."""
+def write_warc(page: Page, out: BinaryIO, feed_published: str | None = None) -> None:
+    """Append the page to an open WARC stream as one gzipped ``response`` record (CC-NEWS layout).
+    ``feed_published``: the publication date the feed item that linked the page claims, kept in an
+    extension header; the page's own date wins when it has one."""
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
@@ -305,6 +308,9 @@ def write_warc(page: Page, out: BinaryIO) -> None:
         payload=BytesIO(page.body),
         length=len(page.body),
         http_headers=http,
-        warc_headers_dict={"WARC-Date": date},
+        warc_headers_dict={
+            "WARC-Date": date,
+            **({FEED_DATE_HEADER: feed_published} if feed_published else {}),
+        },
     )
     writer.write_record(record)

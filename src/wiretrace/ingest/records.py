@@ -19,6 +19,10 @@ from ..errors import InputError
 from ..model import Article
 from .read import from_html, from_record, parse_date, read_article
 
+# A WARC extension header: the publication date the feed item that linked a page claims (``wiretrace
+# watch`` writes it); read as the article's date when the page itself gives none.
+FEED_DATE_HEADER = "WARC-Wiretrace-Feed-Published"
+
 # Fields the article record itself holds; every other field of a JSON record is kept as ``meta``.
 KNOWN_FIELDS = frozenset(
     "id title maintext text content body article date_publish date published source_domain series "
@@ -170,8 +174,13 @@ def iter_warc(path: Path) -> Iterator[Item]:
             except InputError as e:
                 yield Item(locator, reason=e.reason)
                 continue
+            claimed = article.published or parse_date(record.rec_headers.get_header(FEED_DATE_HEADER))
             article = replace(
-                article, url=url or article.url, source=host(url) or article.source, path=locator
+                article,
+                url=url or article.url,
+                source=host(url) or article.source,
+                path=locator,
+                published=claimed,
             )
             meta = {"warc_record_id": record.rec_headers.get_header("WARC-Record-ID")}
             yield Item(locator, article, meta=meta, first_seen=seen)

@@ -194,8 +194,9 @@ class Watcher:
                             (url, e.reason + (" (given up)" if status == "failed" else ""))
                         )
                     return
+                item = next(i for i in items if i["url"] == url)
                 with self._lock:
-                    write_warc(page, warc)
+                    write_warc(page, warc, item["published"])
                     warc.flush()
                     os.fsync(warc.fileno())  # on disk before the item is marked fetched
                     self.state.item_done(url, "fetched", warc=str(warc_path))
