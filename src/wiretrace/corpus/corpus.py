@@ -61,7 +61,6 @@ BATCH = 1024  # new articles per ingest transaction (each commit rewrites pages 
 VERIFY_BATCH = 1024  # pairs per verify transaction
 POOL_CHUNK = 32  # pairs per task sent to a worker
 SCORE_BATCH = 64  # queries scored together (their postings and score arrays held at once)
-INFLIGHT = 2  # ingest batches being analysed while the main process commits the previous one
 AUTO_DIFFS = 100  # add(diffs=None) computes the full diffs at index time when a run adds at most this many
 SITE_MIN_ARTICLES = 3  # a line repeated on at least this many of a site's articles ...
 SITE_MIN_SHARE = 0.3  # ... and on at least this share of them is site boilerplate
@@ -204,7 +203,7 @@ class Corpus:
                 if len(pending) >= batch:
                     submit(pending)
                     pending = []
-                    while len(inflight) > (self.engine.inflight() if pool else INFLIGHT):
+                    while len(inflight) > self.engine.inflight():
                         commit_oldest()
             if pending:
                 submit(pending)

@@ -17,6 +17,8 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from typing import Any, Protocol
 
+INFLIGHT = 2  # batches being analysed (or pages verified) while the indexer commits the one before
+
 
 class Pool(Protocol):
     """What the indexer needs of a pool: submit a stage function, get a future, shut it down."""
@@ -72,7 +74,7 @@ class Embedded:
         )
 
     def inflight(self) -> int:
-        return 2
+        return INFLIGHT
 
     def close(self) -> None:
         pass

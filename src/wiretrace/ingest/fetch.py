@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
@@ -43,11 +43,16 @@ ROBOTS_MAX = 512 * 1024  # robots.txt is read to at most this many bytes
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 FEED_MAX = 4 * 2**20  # a feed is read to at most this many bytes
+T = TypeVar("T")
 _DROPPED_HEADERS = {"transfer-encoding", "content-encoding", "content-length"}
 
 
 class FetchError(InputError):
     """A URL that was not fetched, with the reason (``where`` is the URL as given)."""
+
+
+class Disallowed(FetchError):
+    """A URL its site's robots.txt keeps wiretrace from (never requested)."""
 
 
 @dataclass(frozen=True)
@@ -155,45 +160,50 @@ class Fetcher:
 
     def fetch(self, url: str) -> Page:
         """One page (FetchError with the reason when it is not fetched or not usable)."""
-        url = check_url(url)
-        if not self.allowed(url):
-            raise FetchError(url, f"robots.txt of {origin(url)} does not allow {AGENT} to fetch it")
-        try:
+
+        def get(url: str) -> Page:
             status, reason, final, headers, body = self._page(url)
-        except urllib.error.HTTPError as e:
-            raise FetchError(url, f"HTTP {e.code} {e.reason}") from None
-        except FetchError as e:
-            raise FetchError(url, e.reason) from None
-        except (urllib.error.URLError, http.client.HTTPException, OSError) as e:
-            raise FetchError(url, f"could not be fetched ({_why(e)})") from None
-        return Page(url, final, status, reason, headers, body)
+            return Page(url, final, status, reason, headers, body)
+
+        return self._guarded(url, get)
 
     def conditional(
         self, url: str, etag: str | None = None, modified: str | None = None, limit: int = FEED_MAX
     ) -> Conditional:
         """A feed (any content type), asked with If-None-Match / If-Modified-Since so that an unchanged
         feed costs the site a 304 and no body; robots.txt is obeyed as for pages."""
-        url = check_url(url)
-        if not self.allowed(url):
-            raise FetchError(url, f"robots.txt of {origin(url)} does not allow {AGENT} to fetch it")
         headers = {"Accept": FEED_ACCEPT}
         if etag:
             headers["If-None-Match"] = etag
         if modified:
             headers["If-Modified-Since"] = modified
-        try:
-            with self._open(url, **headers) as resp:
-                body = _read(resp, limit, url)
-                return Conditional(
-                    resp.geturl(),
-                    resp.status,
-                    body,
-                    resp.headers.get("ETag"),
-                    resp.headers.get("Last-Modified"),
-                )
-        except urllib.error.HTTPError as e:
-            if e.code == 304:
+
+        def get(url: str) -> Conditional:
+            try:
+                with self._open(url, **headers) as resp:
+                    return Conditional(
+                        resp.geturl(),
+                        resp.status,
+                        _read(resp, limit, url),
+                        resp.headers.get("ETag"),
+                        resp.headers.get("Last-Modified"),
+                    )
+            except urllib.error.HTTPError as e:
+                if e.code != 304:
+                    raise
                 return Conditional(url, 304, None, e.headers.get("ETag") or etag, modified)
+
+        return self._guarded(url, get)
+
+    def _guarded(self, url: str, get: Callable[[str], T]) -> T:
+        """``get(url)`` for a URL wiretrace may fetch and robots.txt allows (``Disallowed`` otherwise),
+        every failure turned into a FetchError with its reason."""
+        url = check_url(url)
+        if not self.allowed(url):
+            raise Disallowed(url, f"robots.txt of {origin(url)} does not allow {AGENT} to fetch it")
+        try:
+            return get(url)
+        except urllib.error.HTTPError as e:
             raise FetchError(url, f"HTTP {e.code} {e.reason}") from None
         except FetchError as e:
             raise FetchError(url, e.reason) from None

@@ -25,19 +25,19 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from .. import __version__
 from ..clean import canonical_wire
 from ..corpus import Corpus
-from ..corpus.stories import orient
+from ..corpus.stories import DERIVATION, orient
 from ..errors import InputError
+from ..ingest.records import host
 from ..lexicon import WIRES
-from .state import Track, WatchState, now_iso
+from .state import TRACK_KINDS, Track, WatchState, now_iso
 
 KINDS = ("uncredited_reuse", "rewrite_with_added_claims", "credited_syndication", "new_member")
 DEFAULT_KINDS = frozenset(KINDS) - {"credited_syndication"}
-DERIVED = ("copy", "rewrite")
 HOOK_TIMEOUT = 10.0
 SIGNATURE_HEADER = "X-Wiretrace-Signature"
 
@@ -46,7 +46,8 @@ def add_track(corpus: Corpus, kind: str, value: str) -> bool:
     """Track a source, an article or a story of ``corpus`` (an article or story must exist: InputError
     otherwise). A story is anchored to its original (or first) article, since its id follows its original.
     False when it was tracked already."""
-    state = WatchState(corpus.store)
+    if kind not in TRACK_KINDS:
+        raise InputError(kind, "a track is a source, an article or a story")
     value = value.strip()
     if not value or len(value) > 512:
         raise InputError(value[:40] or kind, "a tracked value must be 1 to 512 characters")
@@ -59,9 +60,7 @@ def add_track(corpus: Corpus, kind: str, value: str) -> bool:
             raise InputError(value, "no such story in the corpus")
         originals = story.get("original") or [a["id"] for a in story.get("articles") or []]
         anchor = originals[0] if originals else None
-    if kind not in ("source", "article", "story"):
-        raise InputError(kind, "a track is a source, an article or a story")
-    return state.add_track(kind, value, anchor)
+    return WatchState(corpus.store).add_track(kind, value, anchor)
 
 
 def alert_id(track: Track, *articles: str) -> str:
@@ -71,10 +70,7 @@ def alert_id(track: Track, *articles: str) -> str:
 
 def _site_matches(value: str, site: str | None, url: str | None) -> bool:
     v = value.lower().removeprefix("www.")
-    hosts = {
-        (site or "").lower().removeprefix("www."),
-        (urlsplit(url or "").hostname or "").removeprefix("www."),
-    }
+    hosts = {(site or "").lower().removeprefix("www."), host(url) or ""}
     return any(h and (h == v or h.endswith("." + v)) for h in hosts)
 
 
@@ -102,9 +98,9 @@ def _names(track: Track, source: dict) -> set[str]:
     names = _aliases(track.value) if track.kind == "source" else set()
     for credit in json.loads(source.get("credits") or "[]"):
         names |= _aliases(str(credit))
-    host = (urlsplit(source.get("url") or "").hostname or source.get("source") or "").removeprefix("www.")
-    if host:
-        names.add(host)
+    site = host(source.get("url")) or host(source.get("source"))
+    if site:
+        names.add(site)
     return {n.lower() for n in names if n and len(n) > 2}
 
 
@@ -143,8 +139,9 @@ def find_alerts(
         return []
     pairs = store.db.execute(
         "SELECT lo, hi, src, dst, relation, direction, confidence, evidence FROM pairs"
-        " WHERE hi > ? AND status = 'done' AND relation IN ('copy', 'rewrite') ORDER BY hi, lo",
-        (after,),
+        f" WHERE hi > ? AND status = 'done' AND relation IN ({','.join('?' * len(DERIVATION))})"
+        " ORDER BY hi, lo",
+        (after, *DERIVATION),
     ).fetchall()
     numbers = {n for p in pairs for n in p[:2]}
     fields = ("n", "id", "title", "source", "url", "published", "first_seen", "credits")
@@ -248,13 +245,12 @@ def _story_alerts(
             continue
         members = [a["id"] for a in story.get("articles") or []]
         new = store.db.execute(
-            "SELECT n, id FROM articles WHERE n > ? AND id IN ({})".format(",".join("?" * len(members))),
+            "SELECT n FROM articles WHERE n > ? AND id IN ({})".format(",".join("?" * len(members))),
             [after, *members],
         ).fetchall()
-        for n, aid in new:
-            if n in alerted:
-                continue
-            row = store.articles([n])[n]
+        rows = store.articles([n for (n,) in new if n not in alerted])
+        for n in sorted(rows):
+            row, aid = rows[n], rows[n]["id"]
             link = f"/stories/{story['id']}"
             out.append(
                 {

@@ -100,10 +100,14 @@ class WatchState:
         with self.store.transaction() as db:
             db.executemany("INSERT OR IGNORE INTO watch_feeds(url) VALUES (?)", ((u,) for u in urls))
 
+    def _dicts(self, sql: str, params: tuple) -> list[dict]:
+        cur = self.db.execute(sql, params)
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, row, strict=True)) for row in cur]
+
     def feed(self, url: str) -> dict:
-        cur = self.db.execute("SELECT * FROM watch_feeds WHERE url = ?", (url,))
-        row = cur.fetchone()
-        return dict(zip([d[0] for d in cur.description], row, strict=True)) if row else {}
+        found = self._dicts("SELECT * FROM watch_feeds WHERE url = ?", (url,))
+        return found[0] if found else {}
 
     def due_feeds(self, urls: Iterable[str], at: float, healthy_too: bool = False) -> list[dict]:
         """Feeds whose time has come (with ``healthy_too``, also those not backing off after a failure)."""
@@ -145,13 +149,11 @@ class WatchState:
             return cur.rowcount
 
     def items_to_fetch(self, at: float, limit: int) -> list[dict]:
-        cur = self.db.execute(
+        return self._dicts(
             "SELECT url, feed, title, published, tries FROM watch_items"
             " WHERE status = 'new' AND next_try <= ? ORDER BY seen, url LIMIT ?",
             (at, limit),
         )
-        cols = [d[0] for d in cur.description]
-        return [dict(zip(cols, r, strict=True)) for r in cur]
 
     def known_url(self, url: str) -> bool:
         """Already in the corpus under this URL (indexed by another route: a file, an earlier fetch)."""
@@ -184,9 +186,6 @@ class WatchState:
             db.execute(
                 "UPDATE watch_items SET status = 'indexed' WHERE warc = ? AND status = 'fetched'", (warc,)
             )
-
-    def item_counts(self) -> dict[str, int]:
-        return dict(self.db.execute("SELECT status, count(*) FROM watch_items GROUP BY status").fetchall())
 
     # --- watched folder ----------------------------------------------------------------------------
 
@@ -224,11 +223,14 @@ class WatchState:
 
     # --- alerts ----------------------------------------------------------------------------------
 
+    def newest_article(self) -> int:
+        return int(self.db.execute("SELECT coalesce(max(n), 0) FROM articles").fetchone()[0])
+
     def cursor(self) -> int:
         """The highest article number whose alerts were worked out (articles after it are new)."""
         row = self.db.execute("SELECT value FROM info WHERE key = 'alerts_checked'").fetchone()
         if row is None:  # first use: what is already in the corpus is not news
-            top = int(self.db.execute("SELECT coalesce(max(n), 0) FROM articles").fetchone()[0])
+            top = self.newest_article()
             self.set_cursor(top)
             return top
         return int(row[0])

@@ -24,7 +24,7 @@ from pathlib import Path
 from ..corpus import Corpus
 from ..corpus.readers import reader_for
 from ..errors import InputError
-from ..ingest.fetch import DEFAULT_DELAY, TIMEOUT, Fetcher, FetchError, origin, write_warc
+from ..ingest.fetch import DEFAULT_DELAY, TIMEOUT, Disallowed, Fetcher, FetchError, origin, write_warc
 from .alerts import DEFAULT_KINDS, Sink, deliver, find_alerts
 from .feeds import feed_entries
 from .state import WatchState
@@ -138,10 +138,10 @@ class Watcher:
 
     def _poll_feeds(self, report: RoundReport) -> None:
         now = self.clock()
-        due = self.state.due_feeds(self.config.feeds, now, self.config.every_round)
+        due = {f["url"]: f for f in self.state.due_feeds(self.config.feeds, now, self.config.every_round)}
 
         def poll(url: str) -> None:
-            feed = next(f for f in due if f["url"] == url)
+            feed = due[url]
             try:
                 got = self.fetcher.conditional(url, feed["etag"], feed["modified"])
                 entries = feed_entries(got.body, url) if got.body is not None else []
@@ -159,10 +159,16 @@ class Watcher:
                 report.feeds_unchanged += got.body is None
                 report.new_items += new
 
-        self._by_host([f["url"] for f in due], poll)
+        self._by_host(list(due), poll)
 
     def _fetch_pages(self, report: RoundReport) -> None:
-        items = self.state.items_to_fetch(self.clock(), self.config.max_pages)
+        items = {}
+        for item in self.state.items_to_fetch(self.clock(), self.config.max_pages):
+            if self.state.known_url(item["url"]):  # in the corpus by another route: a file, an earlier fetch
+                self.state.item_done(item["url"], "indexed", reason="already in the corpus")
+                report.skipped.append((item["url"], "already in the corpus"))
+            else:
+                items[item["url"]] = item
         if not items:
             return
         self.archive.mkdir(parents=True, exist_ok=True)
@@ -171,38 +177,29 @@ class Watcher:
         with warc_path.open("ab") as warc:
 
             def fetch(url: str) -> None:
-                if self.state.known_url(url):
-                    with self._lock:
-                        self.state.item_done(url, "indexed", reason="already in the corpus")
-                        report.skipped.append((url, "already in the corpus"))
-                    return
                 try:
-                    if not self.fetcher.allowed(url):
-                        why = f"robots.txt of {origin(url)} does not allow it"
-                        with self._lock:
-                            self.state.item_done(url, "skipped", reason=why)
-                            report.skipped.append((url, why))
-                        return
                     page = self.fetcher.fetch(url)
+                except Disallowed as e:
+                    with self._lock:
+                        self.state.item_done(url, "skipped", reason=e.reason)
+                        report.skipped.append((url, e.reason))
+                    return
                 except FetchError as e:
                     with self._lock:
-                        tries = next(i["tries"] for i in items if i["url"] == url)
-                        status = self.state.item_failed(
-                            url, e.reason, self.clock() + self.config.retry_base * 2**tries
-                        )
+                        retry = self.clock() + self.config.retry_base * 2 ** items[url]["tries"]
+                        status = self.state.item_failed(url, e.reason, retry)
                         report.page_errors.append(
                             (url, e.reason + (" (given up)" if status == "failed" else ""))
                         )
                     return
-                item = next(i for i in items if i["url"] == url)
                 with self._lock:
-                    write_warc(page, warc, item["published"])
+                    write_warc(page, warc, items[url]["published"])
                     warc.flush()
                     os.fsync(warc.fileno())  # on disk before the item is marked fetched
                     self.state.item_done(url, "fetched", warc=str(warc_path))
                     report.fetched += 1
 
-            self._by_host([i["url"] for i in items], fetch)
+            self._by_host(list(items), fetch)
         if not warc_path.stat().st_size:
             warc_path.unlink()
 
@@ -243,8 +240,7 @@ class Watcher:
             self.state.note_file(str(path), st.st_size, st.st_mtime, "indexed")
 
     def _alerts(self, report: RoundReport) -> None:
-        after = self.state.cursor()
-        top = int(self.corpus.store.db.execute("SELECT coalesce(max(n), 0) FROM articles").fetchone()[0])
+        after, top = self.state.cursor(), self.state.newest_article()
         if top > after:
             found = find_alerts(
                 self.corpus, self.state.tracks(), after, self.config.kinds, self.config.base_url

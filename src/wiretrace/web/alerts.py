@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sqlite3
 from typing import Annotated
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -82,7 +81,7 @@ def writes_allowed(request: Request) -> None:
 
 @router.get("/alerts", response_class=HTMLResponse)
 def alerts_page(request: Request) -> HTMLResponse:
-    from .pages import _int, page
+    from .pages import _int, page, paging
 
     svc = _service(request)
     p = request.query_params
@@ -96,7 +95,6 @@ def alerts_page(request: Request) -> HTMLResponse:
             if side:
                 side["display"] = side.get("title") or svc.reader.display_title(side["id"]) or side["id"]
     keep = {k: v for k, v in {"kind": kind, "tracked": tracked}.items() if v}
-    pages = max(1, -(-total // PAGE_SIZE))
     return page(
         request,
         "alerts.html",
@@ -106,10 +104,7 @@ def alerts_page(request: Request) -> HTMLResponse:
         kinds=KIND_NAMES,
         f={"kind": kind or "", "tracked": tracked or ""},
         filtered=bool(keep),
-        number=number,
-        pages=pages,
-        prev_url="/alerts?" + urlencode({**keep, "page": number - 1}) if number > 1 else None,
-        next_url="/alerts?" + urlencode({**keep, "page": number + 1}) if number < pages else None,
+        **paging("/alerts", keep, number, total, PAGE_SIZE),
     )
 
 

@@ -48,6 +48,22 @@ def corpus_badge(svc) -> dict:
     }
 
 
+def paging(path: str, keep: dict, number: int, total: int, size: int = PAGE_SIZE) -> dict:
+    """The pager's context (``_macros.html``'s ``pager``): this page's number, how many there are, and
+    links to the pages either side that keep the filters in ``keep``."""
+    pages = max(1, -(-total // size))
+
+    def link(n: int) -> str:
+        return f"{path}?" + urlencode({**keep, "page": n})
+
+    return {
+        "number": number,
+        "pages": pages,
+        "prev_url": link(number - 1) if number > 1 else None,
+        "next_url": link(number + 1) if number < pages else None,
+    }
+
+
 def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
     svc = request.app.state.service
     html = render(
@@ -104,7 +120,6 @@ def stories_page(request: Request) -> HTMLResponse:
     keep = {k: v for k, v in {"q": q, "site": site, "since": since, "until": until}.items() if v}
     if min_size != 2:
         keep["min_size"] = str(min_size)
-    pages = max(1, -(-total // PAGE_SIZE))
     return page(
         request,
         "stories.html",
@@ -116,10 +131,7 @@ def stories_page(request: Request) -> HTMLResponse:
         counts=svc.reader.counts(),
         f={"q": q, "site": site or "", "since": since or "", "until": until or "", "min_size": min_size},
         filtered=bool(keep),
-        number=number,
-        pages=pages,
-        prev_url="/?" + urlencode({**keep, "page": number - 1}) if number > 1 else None,
-        next_url="/?" + urlencode({**keep, "page": number + 1}) if number < pages else None,
+        **paging("/", keep, number, total),
     )
 
 

@@ -160,7 +160,7 @@ class Service:
         """Index submitted articles (the caller checked ``allow_writes``). The records are kept as one
         JSONL file in ``<db>-api/`` beside the corpus, which is the ``path`` the articles get."""
         with self._write_lock:
-            self._writer()
+            corpus = self._writer()
             inbox = self.db.with_name(self.db.name + "-api")
             inbox.mkdir(parents=True, exist_ok=True)
             stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
@@ -168,10 +168,10 @@ class Service:
             path.write_text(
                 "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
             )
-            report = self._corpus.add([path])
+            report = corpus.add([path])
             ids = []
             for line in range(1, len(records) + 1):
-                row = self._corpus.store.db.execute(
+                row = corpus.store.db.execute(
                     "SELECT id FROM articles WHERE path = ?", (f"{path}#{line}",)
                 ).fetchone()
                 ids.append(row[0] if row else None)
