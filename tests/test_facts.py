@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from wiretrace.facts import extract
-from wiretrace.figures import dates_agree, quantity_supported
+from wiretrace.figures import QuantityPool, dates_agree, quantity_supported
+
+DATA = Path(__file__).parent / "data"
 
 
 def values(text: str) -> list:
@@ -16,6 +19,22 @@ def test_nearly_a_third_is_supported_by_5000_of_15000():
     src = values("North Korea has sent about 15,000 soldiers, and nearly 5,000 of them have been killed.")
     third = next(v for v in values("nearly a third of them either killed or injured") if v.kind == "fraction")
     assert quantity_supported(third, src)
+
+
+def test_a_pool_of_figures_answers_as_the_list_does():
+    """``QuantityPool`` (sorted by value, for texts full of figures) gives ``quantity_supported``'s answer
+    for every figure of the real Reuters notices, results tables and seed texts against every other."""
+    texts = [(DATA / name).read_text() for name in sorted(p.name for p in DATA.glob("*.txt"))]
+    texts.append("nearly a third of them, half the 15,000 soldiers, doubled to 5,000; dozens of them")
+    figures = [values(t) for t in texts]
+    supported = 0
+    for source in figures:
+        pool = QuantityPool(source)
+        for other in figures:
+            for q in other:
+                assert pool.supports(q) == quantity_supported(q, source), q
+                supported += pool.supports(q)
+    assert supported > 50  # the texts do share figures
 
 
 def test_a_different_figure_is_not_supported():

@@ -11,7 +11,7 @@ import re
 from .checks import _expand, entity_supported
 from .diff import DERIVED_LABELS
 from .facts import _entities
-from .figures import Quantity, _numbers, quantity_supported
+from .figures import Quantity, QuantityPool, _numbers
 from .model import Document, SentenceResult
 from .text import content_stems
 
@@ -68,7 +68,7 @@ def fact_carry(
     ``Coverage``. A changed figure is the mark of a template (a notice, a results table) filled in for
     another subject: the sentence aligns, its figure does not."""
     mine, theirs = sentence_numbers(doc), sentence_numbers(other)
-    pool = [q for qs in theirs for q in qs]
+    pool = other.memo("relation_number_pool", lambda: QuantityPool([q for qs in theirs for q in qs]))
     numbers = held = changed = 0
     for r in results:
         if r.sentence.kind != "body":
@@ -76,7 +76,7 @@ def fact_carry(
         linked = r.label in DERIVED_LABELS
         for q in mine[r.sentence.i]:
             numbers += 1
-            if quantity_supported(q, pool):
+            if pool.supports(q):
                 held += 1
             elif linked and any(_same_slot(q, x) for i in r.matches for x in theirs[i]):
                 changed += 1

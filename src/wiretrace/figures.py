@@ -6,6 +6,7 @@ the comparisons the checks make between them (equal, rounded, supported by a sou
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -213,13 +214,59 @@ def quantity_supported(b: Quantity, source: list[Quantity]) -> bool:
     """
     if any(quantities_match(b, a) for a in source):
         return True
-    if b.kind in ("fraction", "percent"):
-        counts = [a.value for a in source if a.kind in ("count", "money") and a.value > 0]
-        for x in counts:
-            for y in counts:
-                if x < y and abs(x / y - b.value) <= 0.1 * b.value + 0.02:
-                    return True
+    return b.kind in ("fraction", "percent") and _count_ratio(b, _ratio_counts(source))
+
+
+def _ratio_counts(source: list[Quantity]) -> list[float]:
+    """The positive counts and sums of money a ratio may be taken of, in ascending order."""
+    return sorted(a.value for a in source if a.kind in ("count", "money") and a.value > 0)
+
+
+def _count_ratio(b: Quantity, counts: list[float]) -> bool:
+    """``b`` (a fraction or percent) is x / y of two ``counts`` (ascending), x < y, within 0.1 b + 0.02:
+    for each y only the x near b * y are tried (bisection, with a margin the exact test then settles)."""
+    if b.kind not in ("fraction", "percent"):
+        return False
+    tol = 0.1 * b.value + 0.02
+    for y in counts:
+        lo = bisect_left(counts, y * (b.value - tol) * (1 - 1e-6) - 1e-9)
+        for x in counts[lo : bisect_right(counts, y * (b.value + tol) * (1 + 1e-6) + 1e-9)]:
+            if x < y and abs(x / y - b.value) <= tol:
+                return True
     return False
+
+
+# Kinds that match by closeness of value (``quantities_match``'s last rule): a pool sorts them by value.
+_BY_VALUE = frozenset(("count", "money", "percent", "fraction"))
+
+
+class QuantityPool:
+    """A text's quantities arranged so that ``supports`` (``quantity_supported`` against all of them)
+    compares a figure only with those near enough in value to match: a results table holds hundreds of
+    figures, and the other text's every figure was compared with each of them."""
+
+    def __init__(self, source: list[Quantity]) -> None:
+        self.source = source
+        near = sorted((a for a in source if a.kind in _BY_VALUE), key=lambda a: a.value)
+        self.near, self.values = near, [a.value for a in near]
+        self.rest = [a for a in source if a.kind not in _BY_VALUE]
+        self.counts = _ratio_counts(source)
+        self.sorted_ok = all(a.value >= 0 for a in source)  # the value windows assume no negative figure
+
+    def supports(self, b: Quantity) -> bool:
+        """``quantity_supported(b, source)``, the same answer."""
+        if b.kind == "vague" or b.value < 0 or not self.sorted_ok:  # a vague figure matches a wide range
+            return quantity_supported(b, self.source)
+        # Two values of these kinds match within 10% of the larger, or when b rounds a (half b's step).
+        half = b.step / 2 * (1 + 1e-9)
+        lo, hi = min(0.9 * b.value, b.value - half), max(b.value / 0.9, b.value + half)
+        i = bisect_left(self.values, lo - 1e-6 * abs(lo) - 1e-9)
+        j = bisect_right(self.values, hi + 1e-6 * abs(hi) + 1e-9)
+        return (
+            any(quantities_match(b, a) for a in self.near[i:j])
+            or any(quantities_match(b, a) for a in self.rest)
+            or _count_ratio(b, self.counts)
+        )
 
 
 # --- dates -------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import math
 from bisect import bisect_right
 from collections.abc import Callable, Collection, Iterable, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -176,17 +176,26 @@ def repeated(a: Document, b: Document) -> float:
     """The larger of the two texts' ``repeated_share`` in the other."""
 
     def share(x: Document, y: Document) -> float:
-        other = {
-            content_hash(t)
-            for s, t in zip(y.sentences, y.tokens, strict=True)
-            if s.kind in ("body", "headline")
-        }
-        body = [s.i for s in x.sentences if s.kind == "body"]
-        return repeated_share(
-            [content_hash(x.tokens[i]) for i in body], [body_weight(x, i) for i in body], other
-        )
+        hashes, weights, _ = _repeat_hashes(x)
+        return repeated_share(hashes, weights, _repeat_hashes(y)[2])
 
     return max(share(a, b), share(b, a))
+
+
+def _repeat_hashes(doc: Document) -> tuple[list[int], list[float], frozenset[int]]:
+    """(``content_hash`` and weight of each body sentence, the hashes of body and headline sentences),
+    computed once per text: a text meets many others in a corpus."""
+
+    def build() -> tuple[list[int], list[float], frozenset[int]]:
+        body = [s.i for s in doc.sentences if s.kind == "body"]
+        shown = frozenset(
+            content_hash(t)
+            for s, t in zip(doc.sentences, doc.tokens, strict=True)
+            if s.kind in ("body", "headline")
+        )
+        return [content_hash(doc.tokens[i]) for i in body], [body_weight(doc, i) for i in body], shown
+
+    return doc.memo("relation_repeat_hashes", build)
 
 
 def may_retell(body_a: int, body_b: int, vocab: float) -> bool:
@@ -267,7 +276,7 @@ def contained_side(b_cov: Coverage, a_cov: Coverage) -> tuple[Coverage, Coverage
     (corpus verification puts the likelier source first)."""
 
     def key(c: Coverage) -> tuple:
-        return (c.derived, -c.total, astuple(c))
+        return (c.derived, -c.total, *(getattr(c, f.name) for f in fields(c)))  # astuple deep-copies
 
     return (b_cov, a_cov) if key(b_cov) >= key(a_cov) else (a_cov, b_cov)
 
