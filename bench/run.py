@@ -10,18 +10,15 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import re
 import resource
 import statistics
 import subprocess
 import sys
 import time
-from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
-_WORD = re.compile(r"\w+")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
@@ -113,16 +110,6 @@ def heldout_task(limit: int | None) -> dict:
     }
 
 
-def _word_prf(found: str, truth: str) -> tuple[float, float, float]:
-    """Precision, recall and F1 of the words (lower-cased, counted with repeats) of ``found`` against
-    ``truth``."""
-    f = Counter(w.lower() for w in _WORD.findall(found))
-    t = Counter(w.lower() for w in _WORD.findall(truth))
-    hit = sum((f & t).values())
-    p, r = hit / max(1, sum(f.values())), hit / max(1, sum(t.values()))
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
-
-
 def _all_text(html: str) -> str:
     """The baseline: every text node of the page but scripts and styles."""
     import lxml.html
@@ -136,33 +123,44 @@ def _all_text(html: str) -> str:
 def html_task(limit: int | None) -> dict:
     """Article text from real news pages (scrapinghub's article-extraction-benchmark): what wiretrace
     reads from the HTML, and what it then compares (the sentences its cleaning keeps as body), against
-    the ground-truth body, beside every text node of the page (the baseline)."""
+    the ground-truth body, beside every text node of the page (the baseline). Both HTML readers read
+    every page in the same run (``compare``'s trafilatura, ``index``'s resiliparse), each timed alone with
+    the library caches cleared, so neither finds the other's work on the page already done."""
+    from bench.html_readers import library_caches, word_prf
     from wiretrace.errors import InputError
     from wiretrace.ingest.decode import decode
     from wiretrace.ingest.read import parse_text
     from wiretrace.prepare import prepare
 
     pages = ds.extraction_pages()[:limit] if limit else ds.extraction_pages()
-    scores: dict[str, list[tuple[float, float, float]]] = {"read": [], "body": [], "baseline": []}
-    failed, started = 0, time.perf_counter()
+    readers = {"compare": False, "index": True}  # reader -> fast_html
+    scores: dict[str, list[tuple[float, float, float]]] = {"baseline": []}
+    failed, secs = dict.fromkeys(readers, 0), dict.fromkeys(readers, 0.0)
+    caches, started = library_caches(), time.perf_counter()
     for page in pages:
         text, _ = decode(page.html, page.page_id)
-        try:
-            article = parse_text(text, page.page_id, f"{page.page_id}.html")
-        except InputError:
-            failed += 1
-            article = None
-        read = article.text if article else ""
-        body = " ".join(s.text for s in prepare(article).sentences if s.kind == "body") if article else ""
-        scores["read"].append(_word_prf(read, page.body))
-        scores["body"].append(_word_prf(body, page.body))
-        scores["baseline"].append(_word_prf(_all_text(text), page.body))
+        for reader, fast in readers.items():
+            for cache in caches:
+                cache.cache_clear()
+            t = time.perf_counter()
+            try:
+                article = parse_text(text, page.page_id, f"{page.page_id}.html", fast_html=fast)
+            except InputError:
+                failed[reader] += 1
+                article = None
+            secs[reader] += time.perf_counter() - t
+            read = article.text if article else ""
+            body = " ".join(s.text for s in prepare(article).sentences if s.kind == "body") if article else ""
+            scores.setdefault(f"{reader} read", []).append(word_prf(read, page.body))
+            scores.setdefault(f"{reader} body", []).append(word_prf(body, page.body))
+        scores["baseline"].append(word_prf(_all_text(text), page.body))
     mean = {k: tuple(statistics.fmean(x[i] for x in v) for i in range(3)) for k, v in scores.items()}
     return {
         "n": len(pages),
         "failed": failed,
         "mean": mean,
-        "poor": sum(f < 0.5 for _, _, f in scores["body"]),
+        "poor": {r: sum(f < 0.5 for _, _, f in scores[f"{r} body"]) for r in readers},
+        "read_ms": {r: 1000 * secs[r] / max(1, len(pages)) for r in readers},
         "ms": 1000 * (time.perf_counter() - started) / max(1, len(pages)),
     }
 
@@ -474,27 +472,38 @@ def main() -> None:
         "## Article text from real news pages (HTML input)",
         "",
         f"{html['n']} real news pages with a person's marking of the article body (scrapinghub's "
-        "article-extraction-benchmark), read the way `wiretrace compare` and `wiretrace index` read an HTML "
-        "file (trafilatura, favouring recall, title put first). Word precision and recall against the marked "
-        "body, averaged over pages; the baseline is every text node of the page but scripts and styles.",
+        "article-extraction-benchmark), read the way wiretrace reads an HTML file: `wiretrace compare` "
+        "with trafilatura (favouring recall), `wiretrace index` (`.html` files and WARC records) with "
+        "resiliparse's main-content extraction; the title put first. Word precision and recall against "
+        "the marked body, averaged over pages; the baseline is every text node of the page but scripts and "
+        "styles.",
         "",
         "| text | precision | recall | F1 |",
         "|---|---|---|---|",
         *(
             f"| {name} | " + " | ".join(f"{x:.3f}" for x in html["mean"][key]) + " |"
             for key, name in (
-                ("read", "wiretrace: the text read from the page"),
-                ("body", "wiretrace: the sentences compared (boilerplate lines left out)"),
+                ("compare read", "wiretrace compare (trafilatura): the text read from the page"),
+                ("compare body", "wiretrace compare: the sentences compared (boilerplate lines left out)"),
+                ("index read", "wiretrace index (resiliparse): the text read from the page"),
+                ("index body", "wiretrace index: the sentences compared"),
                 ("baseline", "baseline: all the page's text"),
             )
         ),
         "",
-        f"- pages with no article text found: {html['failed']}; pages whose compared text scores F1 below "
-        f"0.5: {html['poor']}; {html['ms']:.0f} ms per page (reading, cleaning and the baseline).",
+        f"- reading alone, same run, pages interleaved: trafilatura {html['read_ms']['compare']:.1f} ms per "
+        f"page, resiliparse (with htmldate for the date) {html['read_ms']['index']:.1f} ms per page "
+        f"({html['read_ms']['compare'] / max(1e-9, html['read_ms']['index']):.1f}x); "
+        f"{html['ms']:.0f} ms per page in all (both readers, cleaning and the baseline).",
+        f"- pages with no article text found: {html['failed']['compare']} (trafilatura), "
+        f"{html['failed']['index']} (resiliparse); pages whose compared text scores F1 below 0.5: "
+        f"{html['poor']['compare']} (trafilatura), {html['poor']['index']} (resiliparse).",
         "- The cleaning trades a little recall for precision on purpose: the marked bodies keep lines that "
         'wiretrace labels boilerplate (a wire dateline such as "ST. JOSEPH, Mich. (AP) —", a copyright '
         "line, bare shopping links, a newsletter prompt). The lowest scores are pages where trafilatura "
-        "takes in text around a short article (related items, a site's other posts).",
+        "takes in text around a short article (related items, a site's other posts). resiliparse keeps more "
+        "of the page around the article (a cookie notice, a poll, a 'Key Points' box), which costs "
+        "precision; `bench/html_readers.py` compares the readers and their options.",
         "",
         "## Paraphrase (MSRP dev), pair level",
         "",

@@ -410,7 +410,7 @@ def test_the_index_record_keeps_the_syndication_notice():
     from wiretrace.corpus.fingerprint import analyse_batch, decode_record, record_document
     from wiretrace.ingest.read import read_article
 
-    article = read_article(DATA / "news-page-en.html")
+    article = read_article(DATA / "news-page-en.html", fast_html=True)  # as `wiretrace index` reads it
     [analysis] = analyse_batch([article])
     rebuilt = record_document(decode_record(analysis.record), article)
     assert rebuilt.republished_from == ("Futurism",)

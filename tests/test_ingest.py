@@ -121,10 +121,10 @@ def test_decoding_any_bytes_gives_text_or_a_clear_error(data):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.text(max_size=400), st.sampled_from(["a.txt", "a.json", "a.html", "a.md", ""]))
-def test_parsing_any_text_gives_an_article_or_a_clear_error(text, name):
+@given(st.text(max_size=400), st.sampled_from(["a.txt", "a.json", "a.html", "a.md", ""]), st.booleans())
+def test_parsing_any_text_gives_an_article_or_a_clear_error(text, name, fast_html):
     try:
-        art = parse_text(text, "fuzz", name)
+        art = parse_text(text, "fuzz", name, fast_html=fast_html)
     except InputError as e:
         assert e.where == "fuzz" and e.reason
     else:

@@ -130,7 +130,8 @@ def iter_json(path: Path) -> Iterator[Item]:
 
 
 def iter_warc(path: Path) -> Iterator[Item]:
-    """WARC / WARC.gz (CC-NEWS layout): every ``response`` record with an HTML payload is one article.
+    """WARC / WARC.gz (CC-NEWS layout): every ``response`` record with an HTML payload is one article,
+    read with the bulk HTML reader (``from_html(..., fast=True)``).
 
     The locator is ``path#offset`` (the record's byte offset, as CC indexes give it). A truncated or
     corrupt record ends the file with one failure item: after it the stream cannot be trusted.
@@ -170,7 +171,7 @@ def iter_warc(path: Path) -> Iterator[Item]:
             seen = record.rec_headers.get_header("WARC-Date")
             try:
                 html, _ = decode(payload, locator)
-                article = from_html(html, locator)
+                article = from_html(html, locator, fast=True)
             except InputError as e:
                 yield Item(locator, reason=e.reason)
                 continue
@@ -251,9 +252,10 @@ def _html_text(fragment: str) -> str:
 
 
 def iter_file(path: Path) -> Iterator[Item]:
-    """One-article files (.txt, .md, .html, or anything ``read_article`` recognises)."""
+    """One-article files (.txt, .md, .html, or anything ``read_article`` recognises); HTML with the bulk
+    reader, as in WARC files."""
     try:
-        article = read_article(path)
+        article = read_article(path, fast_html=True)
     except InputError as e:
         yield Item(str(path), reason=e.reason)
         return
