@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import DATA, SEED_REWRITE
+import wiretrace
+from conftest import DATA, SEED_AP, SEED_REWRITE
 from wiretrace.errors import InputError
 from wiretrace.ingest import MAX_BYTES, read_article
 from wiretrace.ingest.decode import decode
@@ -57,6 +58,19 @@ def test_news_please_json(tmp_path):
         "2025-05-20",
         "example.com",
     )
+
+
+def test_a_placeholder_date_is_no_date_and_the_pair_still_compares(tmp_path):
+    # Five pages of the article-extraction benchmark declare "0001-01-01"; "last Monday" resolved against
+    # it ran off the calendar (OverflowError) in compare.
+    p = tmp_path / "a.json"
+    p.write_text(
+        json.dumps({"title": "Kim orders shells", "maintext": SEED_REWRITE.read_text(), "date": "0001-01-01"})
+    )
+    art = read_article(p)
+    assert art.published is None
+    report = wiretrace.compare(SEED_AP.read_text(), art)
+    assert report.relation.type in ("copy", "rewrite")
 
 
 def test_passim_json(tmp_path):

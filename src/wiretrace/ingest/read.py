@@ -18,8 +18,19 @@ from .decode import decode
 MAX_BYTES = 20 * 1024 * 1024  # one article; larger inputs are refused before they are read whole
 
 
+# Years a publication date may have: "0001-01-01" is a CMS's placeholder for none, and date arithmetic
+# ("last Monday", "yesterday") must not run off the calendar's ends.
+YEARS = range(1800, 9000)
+
+
 def parse_date(value: object) -> date | None:
-    """ISO dates and timestamps ("2025-05-20", "2025-05-20T08:00:00Z", "2025-05-20 08:00:00")."""
+    """ISO dates and timestamps ("2025-05-20", "2025-05-20T08:00:00Z", "2025-05-20 08:00:00"); None for
+    what is not a date or not a plausible publication year (``YEARS``)."""
+    found = _parse_date(value)
+    return found if found and found.year in YEARS else None
+
+
+def _parse_date(value: object) -> date | None:
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
