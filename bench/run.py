@@ -120,6 +120,48 @@ def _all_text(html: str) -> str:
     return root.text_content()
 
 
+def html_section(html: dict) -> list[str]:
+    """The HTML-input section of docs/benchmarks.md from ``html_task``'s result."""
+    return [
+        "## Article text from real news pages (HTML input)",
+        "",
+        f"{html['n']} real news pages with a person's marking of the article body (scrapinghub's "
+        "article-extraction-benchmark), read the way wiretrace reads an HTML file: `wiretrace compare` "
+        "with trafilatura (favouring recall), `wiretrace index` (`.html` files and WARC records) with "
+        "resiliparse's main-content extraction; the title put first. Word precision and recall against "
+        "the marked body, averaged over pages; the baseline is every text node of the page but scripts and "
+        "styles.",
+        "",
+        "| text | precision | recall | F1 |",
+        "|---|---|---|---|",
+        *(
+            f"| {name} | " + " | ".join(f"{x:.3f}" for x in html["mean"][key]) + " |"
+            for key, name in (
+                ("compare read", "wiretrace compare (trafilatura): the text read from the page"),
+                ("compare body", "wiretrace compare: the sentences compared (boilerplate lines left out)"),
+                ("index read", "wiretrace index (resiliparse): the text read from the page"),
+                ("index body", "wiretrace index: the sentences compared"),
+                ("baseline", "baseline: all the page's text"),
+            )
+        ),
+        "",
+        f"- reading alone, same run, pages interleaved: trafilatura {html['read_ms']['compare']:.1f} ms per "
+        f"page, resiliparse (with htmldate for the date) {html['read_ms']['index']:.1f} ms per page "
+        f"({html['read_ms']['compare'] / max(1e-9, html['read_ms']['index']):.1f}x); "
+        f"{html['ms']:.0f} ms per page in all (both readers, cleaning and the baseline).",
+        f"- pages with no article text found: {html['failed']['compare']} (trafilatura), "
+        f"{html['failed']['index']} (resiliparse); pages whose compared text scores F1 below 0.5: "
+        f"{html['poor']['compare']} (trafilatura), {html['poor']['index']} (resiliparse).",
+        "- The cleaning trades a little recall for precision on purpose: the marked bodies keep lines that "
+        'wiretrace labels boilerplate (a wire dateline such as "ST. JOSEPH, Mich. (AP) —", a copyright '
+        "line, bare shopping links, a newsletter prompt). The lowest scores are pages where trafilatura "
+        "takes in text around a short article (related items, a site's other posts). resiliparse keeps more "
+        "of the page around the article (a cookie notice, a poll, a 'Key Points' box), which costs "
+        "precision; `bench/html_readers.py` compares the readers and their options.",
+        "",
+    ]
+
+
 def html_task(limit: int | None) -> dict:
     """Article text from real news pages (scrapinghub's article-extraction-benchmark): what wiretrace
     reads from the HTML, and what it then compares (the sentences its cleaning keeps as body), against
@@ -469,42 +511,7 @@ def main() -> None:
         "the TF-IDF threshold flags little of either. So a flag on such a summary says only that its "
         "wording is not in the article, and the reader has to judge the rest.",
         "",
-        "## Article text from real news pages (HTML input)",
-        "",
-        f"{html['n']} real news pages with a person's marking of the article body (scrapinghub's "
-        "article-extraction-benchmark), read the way wiretrace reads an HTML file: `wiretrace compare` "
-        "with trafilatura (favouring recall), `wiretrace index` (`.html` files and WARC records) with "
-        "resiliparse's main-content extraction; the title put first. Word precision and recall against "
-        "the marked body, averaged over pages; the baseline is every text node of the page but scripts and "
-        "styles.",
-        "",
-        "| text | precision | recall | F1 |",
-        "|---|---|---|---|",
-        *(
-            f"| {name} | " + " | ".join(f"{x:.3f}" for x in html["mean"][key]) + " |"
-            for key, name in (
-                ("compare read", "wiretrace compare (trafilatura): the text read from the page"),
-                ("compare body", "wiretrace compare: the sentences compared (boilerplate lines left out)"),
-                ("index read", "wiretrace index (resiliparse): the text read from the page"),
-                ("index body", "wiretrace index: the sentences compared"),
-                ("baseline", "baseline: all the page's text"),
-            )
-        ),
-        "",
-        f"- reading alone, same run, pages interleaved: trafilatura {html['read_ms']['compare']:.1f} ms per "
-        f"page, resiliparse (with htmldate for the date) {html['read_ms']['index']:.1f} ms per page "
-        f"({html['read_ms']['compare'] / max(1e-9, html['read_ms']['index']):.1f}x); "
-        f"{html['ms']:.0f} ms per page in all (both readers, cleaning and the baseline).",
-        f"- pages with no article text found: {html['failed']['compare']} (trafilatura), "
-        f"{html['failed']['index']} (resiliparse); pages whose compared text scores F1 below 0.5: "
-        f"{html['poor']['compare']} (trafilatura), {html['poor']['index']} (resiliparse).",
-        "- The cleaning trades a little recall for precision on purpose: the marked bodies keep lines that "
-        'wiretrace labels boilerplate (a wire dateline such as "ST. JOSEPH, Mich. (AP) —", a copyright '
-        "line, bare shopping links, a newsletter prompt). The lowest scores are pages where trafilatura "
-        "takes in text around a short article (related items, a site's other posts). resiliparse keeps more "
-        "of the page around the article (a cookie notice, a poll, a 'Key Points' box), which costs "
-        "precision; `bench/html_readers.py` compares the readers and their options.",
-        "",
+        *html_section(html),
         "## Paraphrase (MSRP dev), pair level",
         "",
         "A pair is a paraphrase when every sentence is `verbatim` or `paraphrase` in both directions. "
