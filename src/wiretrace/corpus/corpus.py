@@ -414,11 +414,10 @@ class Corpus:
             store.db.execute("PRAGMA busy_timeout = 30000")
         return done
 
-    def _verifier(self, n_docs: int | None = None) -> Verifier:
-        """A verifier in this process (``n_docs``: the corpus size its idf weights use)."""
+    def _verifier(self) -> Verifier:
+        """A verifier in this process (the site-line counts brought up to date first)."""
         self.count_site_lines(wait=False)
-        n_docs = self.store.count() if n_docs is None else n_docs
-        return Verifier(self.store, n_docs, SITE_MIN_ARTICLES, SITE_MIN_SHARE)
+        return Verifier(self.store, SITE_MIN_ARTICLES, SITE_MIN_SHARE)
 
     def _verifiers(self, enough_work: bool) -> tuple[Pool | None, Verifier | None]:
         """Workers that each hold a verifier, when the engine has several and there is enough work for
@@ -426,7 +425,7 @@ class Corpus:
         if self.engine.parallel(enough_work):
             self.count_site_lines(wait=False)
             # absolute: a worker elsewhere (a Dask cluster) opens the file by this path
-            args = (str(self.store.path.resolve()), self.store.count(), SITE_MIN_ARTICLES, SITE_MIN_SHARE)
+            args = (str(self.store.path.resolve()), SITE_MIN_ARTICLES, SITE_MIN_SHARE)
             return self.engine.pool(init_worker, args), None
         return None, self._verifier()
 
