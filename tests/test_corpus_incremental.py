@@ -68,3 +68,23 @@ def test_a_second_day_added_gives_the_index_of_both_days_at_once(tmp_path: Path)
     assert any(json.loads(row[-1]).get("explained") for row in once["pairs"])
     for part in PARTS:
         assert days[part] == once[part], part
+
+
+def test_the_candidate_pairs_do_not_depend_on_the_batches(tmp_path: Path) -> None:
+    """An article is keyed with the term counts of the articles before it and itself and looks up the
+    articles before it, whatever the batch it came in: one article a batch, a few, or all at once give
+    the same keys and candidate pairs."""
+    tables = []
+    for batch in (1, 5, 1024):
+        with Corpus(tmp_path / f"b{batch}.wt", workers=1) as corpus:
+            corpus.add(DAY1 + DAY2, batch=batch, verify=False)
+            db = corpus.store.db
+            tables.append(
+                (
+                    db.execute("SELECT lo, hi, channels FROM pairs ORDER BY hi, lo").fetchall(),
+                    db.execute("SELECT article, keyw, keyn FROM docs ORDER BY article").fetchall(),
+                    db.execute("SELECT term, df, kdf FROM terms ORDER BY term").fetchall(),
+                )
+            )
+    assert len(tables[0][0]) > 40
+    assert tables[0] == tables[1] == tables[2]
