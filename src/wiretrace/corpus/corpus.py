@@ -351,8 +351,14 @@ class Corpus:
         report: IndexReport | None = None,
         progress: Callable[[str, int, int | None], None] | None = None,
     ) -> int:
-        """Decide the relation of every pending candidate pair; returns how many were verified."""
+        """Decide the relation of every pending candidate pair; returns how many were verified. First the
+        pairs of articles whose site boilerplate changed since they were verified go back to pending
+        (``SiteLines.requeue_boilerplate_changes``): every pair ends judged with its sites' boilerplate
+        of now, as if all the articles had come in one run."""
         report = report or IndexReport()
+        self.count_site_lines()
+        with self.store.transaction():
+            self.store.requeue_boilerplate_changes(SITE_MIN_ARTICLES, SITE_MIN_SHARE)
         total = self.store.count("pairs WHERE status = 'pending'")
         if not total:
             return 0

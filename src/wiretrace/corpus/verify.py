@@ -23,7 +23,9 @@ when its calibrated model is confident and otherwise leaves the edge for the sto
 dates, and its ``findings`` (credited syndication / uncredited reuse). Each kept derivation pair also
 records ``explained`` and ``cosine`` (``vocabulary``: how much of the derived text's vocabulary the source
 holds, and how central the shared words are to both, under a fixed background idf); the story builder
-weighs the two to choose between competing sources.
+weighs the two to choose between competing sources. A pair's result depends on its two texts and their
+sites' boilerplate only; when a later run changes a site's boilerplate, ``Corpus.verify_pending`` sends
+the pairs it concerns back here (``sitelines``), so a corpus built day by day equals one built at once.
 
 Stage 2 (``diff_pair``, lazily: ``Corpus.pair``, ``show``, ``search``, ``index --diffs``): the full
 ``compare_documents`` with the source as ``a``, swapped when the engine names the other side the
