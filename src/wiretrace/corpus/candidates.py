@@ -11,11 +11,6 @@ weights: an estimate of how much of the smaller text's distinctive vocabulary th
 best above ``MIN_ESTIMATE`` (``LONG_MIN_ESTIMATE`` when both texts are long) become candidate pairs, and
 the ``NAME_TOP`` that share the most names: independent reports of one event share names, not wording.
 
-An article is keyed with the document frequencies of the articles before it and itself, and meets only
-the articles before it (a pair is found by its later article), as if each came alone: the candidates
-depend on the order of the articles, never on how they were cut into batches or runs, so a corpus
-indexed day by day holds the candidate pairs of one indexed at once.
-
 Why this and not MinHash or document vectors: the relation engine needs shared vocabulary (below 20% of
 the smaller text's stems it calls any pair unrelated, and a derived text shares 55% or more, a brief 25%
 or more), so candidate search looks for exactly that. Jaccard MinHash cannot see a summary inside a long
@@ -61,7 +56,7 @@ VECTOR_MIN = 0.85
 # and the stories' source -> rewrite edges found 0.38 -> 0.82).
 EARLY_TOP = 2
 
-AFTER_ALL = np.iinfo(np.int32).max  # the number of a query that is not indexed (search): after every article
+EMPTY = np.zeros(0, np.int64)
 IDF_PRIOR = 1000  # documents assumed beside the corpus, none holding the term: a small corpus is no
 # evidence that words are common (with two texts, every shared word would look common and none be a key)
 
@@ -123,28 +118,17 @@ def _rank_in_groups(groups: np.ndarray) -> np.ndarray:
     return np.arange(len(groups)) - np.repeat(starts, np.diff(np.r_[starts, len(groups)]))
 
 
-def running_counts(groups: np.ndarray, q_of: np.ndarray) -> np.ndarray:
-    """Per row (a term of query ``q_of``, the term's number in ``groups``; a query holds a term once): how
-    many queries up to and including the row's own hold its term. A batch's share of an article's
-    document frequencies: the articles before it and itself, whatever else its batch holds."""
-    order = np.lexsort((q_of, groups))
-    out = np.empty(len(groups), np.int64)
-    out[order] = _rank_in_groups(groups[order]) + 1
-    return out
-
-
 def select_keys(
     q_of: np.ndarray,
     terms: np.ndarray,
     counts: np.ndarray,
     names: np.ndarray,
     df: np.ndarray,
-    n_docs: int | np.ndarray,
+    n_docs: int,
     count: int,
 ) -> Queries:
     """The keys each article looks up and their idf weights, and which of them it is indexed under, for a
-    batch of ``count`` articles at once (row i of ``terms`` belongs to article ``q_of[i]``, ascending;
-    ``df`` and ``n_docs`` per row, or ``n_docs`` for all).
+    batch of ``count`` articles at once (row i of ``terms`` belongs to article ``q_of[i]``, ascending).
 
     Stems and names are ranked apart by (1 + log tf) x idf (ties by hash: deterministic); the lookup
     keys are the best ``QUERY_KEYS`` stems and ``QUERY_NAMES`` names, the index keys the best ``KEYS``
@@ -190,38 +174,25 @@ class Postings:
         return lens, self.articles[flat].astype(np.int64)
 
 
-def key_frequencies(known: dict[int, tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
-    """How many stored articles are indexed under each key, as sorted keys and their counts (from
-    ``Store.terms``: term -> (df, kdf))."""
-    keys = np.fromiter((k for k, c in known.items() if c[1]), np.int64)
-    counts = np.fromiter((c[1] for c in known.values() if c[1]), np.int64)
-    order = np.argsort(keys)
-    return keys[order], counts[order]
+def key_frequencies(
+    known: dict[int, tuple[int, int]], keys: np.ndarray = EMPTY, counts: np.ndarray = EMPTY
+) -> tuple[np.ndarray, np.ndarray]:
+    """How many articles are indexed under each key, as sorted keys and their counts: the stored counts
+    (``Store.terms``: term -> (df, kdf)) plus ``counts`` more for ``keys`` (a batch being indexed)."""
+    old_k = np.fromiter((k for k, c in known.items() if c[1]), np.int64)
+    old_c = np.fromiter((c[1] for c in known.values() if c[1]), np.int64)
+    all_k, at = np.unique(np.r_[old_k, keys].astype(np.int64), return_inverse=True)
+    return all_k, np.bincount(at, weights=np.r_[old_c, counts], minlength=len(all_k)).astype(np.int64)
 
 
-def key_sizes(keys: np.ndarray, kdf_keys: np.ndarray, kdf_counts: np.ndarray) -> np.ndarray:
-    """How many articles each of ``keys`` holds, by the sorted ``kdf_keys`` and their ``kdf_counts``."""
+def lookup_mask(queries: Queries, kdf_keys: np.ndarray, kdf_counts: np.ndarray) -> np.ndarray:
+    """Which keys each query reads: the rarest first (fewest articles indexed under them, ``kdf`` as
+    sorted keys and their counts), while the postings a query reads stay within ``LOOKUP_BUDGET``.
+    Common keys carry little weight and most of the work, and a key no article chose has nothing to read."""
+    keys = queries.keys
     pos = np.minimum(np.searchsorted(kdf_keys, keys), max(0, len(kdf_keys) - 1))
     hit = (kdf_keys[pos] == keys) if len(kdf_keys) else np.zeros(len(keys), bool)
-    return np.where(hit, kdf_counts[pos] if len(kdf_counts) else 0, 0).astype(np.int64)
-
-
-def batch_key_sizes(queries: Queries) -> np.ndarray:
-    """Per row of a batch's ``queries``: how many of the batch's articles up to and including the row's
-    own are indexed under its key (the batch's part of what the key holds for that article)."""
-    _, kid = np.unique(queries.keys, return_inverse=True)
-    code = kid.astype(np.int64) * max(1, queries.count) + queries.q_of
-    indexed = np.sort(code[queries.index])
-    first = np.searchsorted(indexed, kid.astype(np.int64) * max(1, queries.count), side="left")
-    return (np.searchsorted(indexed, code, side="right") - first).astype(np.int64)
-
-
-def lookup_mask(queries: Queries, sizes: np.ndarray) -> np.ndarray:
-    """Which keys each query reads: the rarest first (``sizes``: how many articles the key holds for the
-    query: those indexed before it, and itself), while the postings a query reads stay within
-    ``LOOKUP_BUDGET``. Common keys carry little weight and most of the work, and a key no article chose
-    has nothing to read."""
-    keys = queries.keys
+    sizes = np.where(hit, kdf_counts[pos] if len(kdf_counts) else 0, 0).astype(np.int64)
     order = np.lexsort((keys, sizes, queries.q_of))
     spent = np.cumsum(sizes[order])
     q = queries.q_of[order]
@@ -243,9 +214,7 @@ def score_queries(
     stories: tuple[Callable[[np.ndarray], np.ndarray], np.ndarray] | None = None,
     days: tuple[Callable[[np.ndarray], np.ndarray], np.ndarray] | None = None,
 ) -> list[Scored]:
-    """For each query of a batch, the best-scoring articles indexed before it (numbered below
-    ``query_numbers``: a query meets only the articles before it, in whatever batch it comes, so the
-    candidates do not depend on how the articles were cut into batches or runs).
+    """For each query of a batch, the best-scoring other articles.
 
     ``postings`` holds the article numbers indexed under the keys read (oversized keys already left out);
     ``key_weight(numbers)`` gives those articles' total index-key weights and stem-key counts;
@@ -264,7 +233,7 @@ def score_queries(
     q_rep = np.repeat(queries.q_of, lens)
     w_rep = np.repeat(queries.weights, lens)
     n_rep = np.repeat(queries.names, lens)
-    keep = arts < np.asarray(query_numbers, np.int64)[q_rep]
+    keep = arts != np.asarray(query_numbers, np.int64)[q_rep]
     arts, q_rep, w_rep, n_rep = arts[keep], q_rep[keep], w_rep[keep], n_rep[keep]
     # Sum the shared weight per (query, article).
     width = int(arts.max(initial=0)) + 1

@@ -271,15 +271,13 @@ class Corpus:
             uniq, inv, batch_df = np.unique(all_terms, return_inverse=True, return_counts=True)
             known = store.terms(uniq.tolist())  # one read of every term of the batch
             old_df = np.fromiter((known.get(t, (0,))[0] for t in uniq.tolist()), np.float32, len(uniq))
-            # Each article is keyed with the counts of the articles before it and itself (the batch's
-            # earlier ones included), as if it came alone: the keys do not depend on the batches.
             queries = cand.select_keys(
                 q_of,
                 all_terms,
                 np.concatenate([an.counts for an in analyses]),
                 np.concatenate([an.names for an in analyses]),
-                old_df[inv] + cand.running_counts(inv, q_of),
-                store.count() - len(numbers) + 1 + q_of,
+                (old_df + batch_df)[inv],
+                store.count(),
                 len(analyses),
             )
             # This batch's postings: index key -> its articles, ascending.
@@ -311,13 +309,13 @@ class Corpus:
             days = np.asarray([cand.day_number(r["published"], r["first_seen"]) for r in rows], np.int32)
             try:
                 kw[nums], kn[nums], kv[nums], kd[nums] = key_w, np.minimum(key_n, 255), stories, days
-                # Articles indexed under each key before each article, and itself: earlier batches'
-                # (every term of the batch was read) plus the batch's own up to the article.
-                sizes = cand.key_sizes(queries.keys, *cand.key_frequencies(known))
-                looked = cand.lookup_mask(queries, sizes + cand.batch_key_sizes(queries))
+                # Articles indexed under each key: earlier batches' (every term of the batch was read)
+                # plus this batch's own.
+                kdf_keys, kdf_counts = cand.key_frequencies(known, batch_keys, batch_kdf)
                 # The postings of every key the batch reads, read once (this batch's are in the file
                 # already): neighbouring articles share many keys, and a key's postings are at most
                 # LOOKUP_BUDGET numbers, so this is a few MB at most.
+                looked = cand.lookup_mask(queries, kdf_keys, kdf_counts)
                 postings = store.postings(queries.keys[looked].tolist())  # it reads each key once
                 pairs: dict[tuple[int, int], set[str]] = {}
                 for i in range(0, len(numbers), SCORE_BATCH):  # bounded working memory

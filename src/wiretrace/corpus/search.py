@@ -38,7 +38,7 @@ def search(corpus: Corpus, article: ArticleLike, limit: int = 10) -> list[dict]:
     lookup = cand.select_keys(
         np.zeros(len(an.terms), np.int64), an.terms, an.counts, an.names, dfs, n_docs, 1
     )
-    looked = cand.lookup_mask(lookup, cand.key_sizes(lookup.keys, *cand.key_frequencies(known)))
+    looked = cand.lookup_mask(lookup, *cand.key_frequencies(known))
     postings = corpus.store.postings(lookup.keys[looked].tolist())
     kw, kn, kv, kd = corpus._key_stats()
 
@@ -58,7 +58,7 @@ def search(corpus: Corpus, article: ArticleLike, limit: int = 10) -> list[dict]:
     published = query.published.isoformat() if query.published else None
     scored = cand.score_queries(
         lookup,
-        np.asarray([cand.AFTER_ALL]),
+        np.asarray([-1]),
         postings,
         lambda ns: (weight(ns), count(ns)),
         looked,
