@@ -8,8 +8,8 @@ on two pages is story text, on the third it is the site's boilerplate; a line on
 being boilerplate when ten more pages come without it. ``site_marks`` keeps the lines each site's
 verified pairs were judged with; when they change, ``requeue_boilerplate_changes`` sends the pairs of
 the site's articles that have a story sentence on a changed line back to verification (those dropped
-as unrelated too, kept in ``dropped`` for this), so an index built day by day ends where one built at
-once does: every pair judged with the site's final boilerplate."""
+as unrelated too, kept in ``dropped`` for this): every pair ends judged with the site's boilerplate of
+now, as in one run of all the days."""
 
 from __future__ import annotations
 

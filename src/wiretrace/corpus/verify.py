@@ -25,7 +25,8 @@ records ``explained`` and ``cosine`` (``vocabulary``: how much of the derived te
 holds, and how central the shared words are to both, under a fixed background idf); the story builder
 weighs the two to choose between competing sources. A pair's result depends on its two texts and their
 sites' boilerplate only; when a later run changes a site's boilerplate, ``Corpus.verify_pending`` sends
-the pairs it concerns back here (``sitelines``), so a corpus built day by day equals one built at once.
+the pairs it concerns back here (``sitelines``), so a pair verified on the first day ends as it would
+have in one run of all the days.
 
 Stage 2 (``diff_pair``, lazily: ``Corpus.pair``, ``show``, ``search``, ``index --diffs``): the full
 ``compare_documents`` with the source as ``a``, swapped when the engine names the other side the
