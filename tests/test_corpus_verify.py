@@ -123,8 +123,15 @@ def test_cheap_containment_is_the_engines(items):
             assert containment(x, y) == pytest.approx(vocabulary_containment(x.doc, y.doc))
 
 
+class _NoTerms:
+    """A store stub with no term counts: every stem is unseen, so every stem weighs the same."""
+
+    def terms(self, keys):
+        return {}
+
+
 def test_the_relation_with_shortcuts_is_the_engines(items):
-    verifier = Verifier(None, min_articles=3, min_share=0.3)  # the items hold all it reads
+    verifier = Verifier(_NoTerms(), n_docs=len(items), min_articles=3, min_share=0.3)
     for i, x in enumerate(items):
         for y in items[i + 1 :]:
             expected, _, _ = relate_documents(x.doc, y.doc, (x.vectors, y.vectors))
@@ -143,7 +150,7 @@ def test_what_the_sketches_settle_is_what_the_verifier_decides(items, sketches):
     """Sketches settle most candidate pairs (dropped, or same_event from shared names) without decoding a
     record; what they settle must be exactly the full verification's result, and they must leave every
     pair that needs the alignment to it."""
-    verifier = Verifier(None, min_articles=3, min_share=0.3)  # the items hold all it reads
+    verifier = Verifier(_NoTerms(), n_docs=len(items), min_articles=3, min_share=0.3)
     rows = [{**x.row, "text_len": len(x.row["text"])} for x in items]
     for row in rows:
         del row["text"]
@@ -211,7 +218,7 @@ def test_a_sketch_is_not_used_when_site_boilerplate_changes_the_story_sentences(
     analyses = analyse_batch(articles)
     blobs = {i: an.sketch for i, an in enumerate(analyses)}
     body_line = next(h for h in decode_sketch(blobs[0]).body_lines.tolist() if h)
-    verifier = Verifier(_SiteStore(blobs, {body_line: "a repeated line"}), 3, 0.3)
+    verifier = Verifier(_SiteStore(blobs, {body_line: "a repeated line"}), 6, 3, 0.3)
     verifier.load_sketches(list(blobs))
     assert verifier.sketches[0] is None  # its story sentences depend on the site's boilerplate
     assert all(verifier.sketches[i] is not None for i in range(1, 6))
@@ -279,18 +286,19 @@ def test_a_summary_shares_its_sources_central_words_more_than_a_topical_neighbou
     doc = "summedits-63f9455b8d931ba6e664fb85"
     summary, other = f"{doc}-consistent", "ecb-3_1ecb"
     numbers = [corpus.store.number_of(i) for i in (doc, summary, other)]
-    verifier = Verifier(corpus.store, 3, 0.3)
+    verifier = Verifier(corpus.store, corpus.store.count(), 3, 0.3)
     verifier.load(numbers)
     d, s, o = (verifier.items[n] for n in numbers)
-    assert cosine(d.vocab, s.vocab) == cosine(s.vocab, d.vocab)
-    assert 0.25 < cosine(d.vocab, s.vocab) <= 1.0
-    assert cosine(o.vocab, s.vocab) < 0.5 * cosine(d.vocab, s.vocab)
+    vd, vs, vo = (verifier.vocabulary(x) for x in (d, s, o))
+    assert cosine(vd, vs) == cosine(vs, vd)
+    assert 0.25 < cosine(vd, vs) <= 1.0
+    assert cosine(vo, vs) < 0.5 * cosine(vd, vs)
     # the source's verdict is a derivation, recording the cosine beside ``explained``. The pair classifier
     # alone may read the neighbour as a brief of it too (one unaligned sentence sharing a third of its
     # words: so do many one-line BBC summaries of their articles), but the neighbour explains a third
     # of the summary where the source explains all of it, and the story keeps the source alone
     ev = verifier.relate(d, s)["evidence"]
-    assert ev["cosine"] == cosine(d.vocab, s.vocab) and ev["explained"] == 1.0
+    assert ev["cosine"] == cosine(vd, vs) and ev["explained"] == 1.0
     neighbour = verifier.relate(o, s)
     assert neighbour is None or neighbour["evidence"]["explained"] < 0.5 * ev["explained"]
     story = next(st for st in corpus.stories() if summary in {a["id"] for a in st["articles"]})

@@ -56,6 +56,7 @@ from .verify import (
     relate_chunk,
     warm,
 )
+from .vocabulary import refresh
 
 BATCH = 1024  # new articles per ingest transaction (each commit rewrites pages all over a large index)
 VERIFY_BATCH = 1024  # pairs per verify transaction
@@ -420,10 +421,11 @@ class Corpus:
             store.db.execute("PRAGMA busy_timeout = 30000")
         return done
 
-    def _verifier(self) -> Verifier:
-        """A verifier in this process (the site-line counts brought up to date first)."""
+    def _verifier(self, n_docs: int | None = None) -> Verifier:
+        """A verifier in this process (``n_docs``: the corpus size its idf weights use)."""
         self.count_site_lines(wait=False)
-        return Verifier(self.store, SITE_MIN_ARTICLES, SITE_MIN_SHARE)
+        n_docs = self.store.count() if n_docs is None else n_docs
+        return Verifier(self.store, n_docs, SITE_MIN_ARTICLES, SITE_MIN_SHARE)
 
     def _verifiers(self, enough_work: bool) -> tuple[Pool | None, Verifier | None]:
         """Workers that each hold a verifier, when the engine has several and there is enough work for
@@ -431,7 +433,7 @@ class Corpus:
         if self.engine.parallel(enough_work):
             self.count_site_lines(wait=False)
             # absolute: a worker elsewhere (a Dask cluster) opens the file by this path
-            args = (str(self.store.path.resolve()), SITE_MIN_ARTICLES, SITE_MIN_SHARE)
+            args = (str(self.store.path.resolve()), self.store.count(), SITE_MIN_ARTICLES, SITE_MIN_SHARE)
             return self.engine.pool(init_worker, args), None
         return None, self._verifier()
 
@@ -475,8 +477,23 @@ class Corpus:
         return done
 
     def rebuild_stories(self) -> int:
-        """Recompute every story from the verified pairs and store them (``rebuild.rebuild_stories``)."""
+        """Recompute every story from the verified pairs and store them (``rebuild.rebuild_stories``),
+        their lexical figures brought to the corpus as it is now first (``refresh_figures``)."""
+        self.refresh_figures()
         return rebuild_stories(self.store)
+
+    def refresh_figures(self) -> int:
+        """``vocabulary.refresh`` when the corpus has grown since the last one (the pairs verified since
+        then used its size now): a pair verified on an earlier day then carries the figures that one run
+        of all the days gives it. Returns how many pairs changed."""
+        n = self.store.count()
+        if self.store.info("figures_at") == str(n):
+            return 0
+        verifier = self._verifier(n)
+        with self.store.transaction():
+            changed = refresh(self.store, verifier)
+            self.store.set_info("figures_at", str(n))
+        return changed
 
     # --- read ------------------------------------------------------------------------------------
 

@@ -34,8 +34,8 @@ def _verifier(initargs: tuple) -> Verifier:
     if getattr(_LOCAL, "args", None) != initargs:
         from .store import Store
 
-        db_path, min_articles, min_share = initargs
-        _LOCAL.verifier = Verifier(Store(db_path, readonly=True), min_articles, min_share)
+        db_path, n_docs, min_articles, min_share = initargs
+        _LOCAL.verifier = Verifier(Store(db_path, readonly=True), n_docs, min_articles, min_share)
         _LOCAL.args = initargs
     return _LOCAL.verifier
 

@@ -67,7 +67,7 @@ def search(corpus: Corpus, article: ArticleLike, limit: int = 10) -> list[dict]:
         days=(at(kd), np.asarray([cand.day_number(published, None)])),
     )[0]
     found = [n for n in scored.numbers.tolist() if n not in own]
-    verifier = corpus._verifier()
+    verifier = corpus._verifier(n_docs)
     q_row = {
         "n": -1,
         "id": query.id,

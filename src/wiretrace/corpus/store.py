@@ -157,8 +157,14 @@ class Store(SiteLines):
         self.db.execute("INSERT OR IGNORE INTO info VALUES ('schema', ?)", (SCHEMA_VERSION,))
 
     def schema(self) -> str:
-        row = self.db.execute("SELECT value FROM info WHERE key = 'schema'").fetchone()
-        return row[0] if row else SCHEMA_VERSION
+        return self.info("schema") or SCHEMA_VERSION
+
+    def info(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM info WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_info(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO info VALUES (?, ?)", (key, value))
 
     def close(self) -> None:
         self.db.close()

@@ -22,11 +22,12 @@ the full diff are not there yet, so "sharpened wording" never counts here), whic
 when its calibrated model is confident and otherwise leaves the edge for the story builder to orient by
 dates, and its ``findings`` (credited syndication / uncredited reuse). Each kept derivation pair also
 records ``explained`` and ``cosine`` (``vocabulary``: how much of the derived text's vocabulary the source
-holds, and how central the shared words are to both, under a fixed background idf); the story builder
-weighs the two to choose between competing sources. A pair's result depends on its two texts and their
-sites' boilerplate only; when a later run changes a site's boilerplate, ``Corpus.verify_pending`` sends
-the pairs it concerns back here (``sitelines``), so a pair verified on the first day ends as it would
-have in one run of all the days.
+holds, and how central the shared words are to both, under the corpus's idf); the story builder weighs
+the two to choose between competing sources. What else a pair stores depends on its two texts and their
+sites' boilerplate only. Two things move as the corpus grows, and a pair verified on an earlier day is
+brought up to date with them, so that it ends as it would have in one run of all the days: the idf of
+the two figures (``vocabulary.refresh``, before every story build) and a site's boilerplate (when it
+changes, ``Corpus.verify_pending`` sends the pairs it concerns back here; ``sitelines``).
 
 Stage 2 (``diff_pair``, lazily: ``Corpus.pair``, ``show``, ``search``, ``index --diffs``): the full
 ``compare_documents`` with the source as ``a``, swapped when the engine names the other side the
@@ -71,7 +72,7 @@ from .fingerprint import (
     record_document,
     sentence_entities,
 )
-from .vocabulary import Vocabulary, cosine, explained, in_sorted, shared_count, vocabulary
+from .vocabulary import CorpusIdf, Vocabulary, figures, in_sorted, shared_count, vocabulary
 
 PREFILTER = UNRELATED_BELOW
 DERIVATION = ("copy", "rewrite")
@@ -173,7 +174,7 @@ class Item:
         self.body = sum(k and kind == "body" for kind, k in zip(rec.kinds, kept, strict=True))
         self.names = rec.names
         self.entities: set[str] | None = None
-        self._vocab: Vocabulary | None = None
+        self._vocab: Vocabulary | None = None  # its stems' corpus weights (``Verifier.vocabulary``)
         self._doc: Document | None = None
         self._vectors: np.ndarray | None = None
 
@@ -199,13 +200,6 @@ class Item:
                     for k in keys
                 }
         return self.entities
-
-    @property
-    def vocab(self) -> Vocabulary:
-        """Its story stems with their background weights (``vocabulary``)."""
-        if self._vocab is None:
-            self._vocab = vocabulary(self.stems, self.rec)
-        return self._vocab
 
     @property
     def vectors(self) -> np.ndarray:
@@ -303,11 +297,12 @@ def _refresh(cache: OrderedDict, numbers: list[int], limit: int, fill: Callable[
 class Verifier:
     """Relates stored articles, with small per-process caches (an article sits in several pairs).
 
-    ``store`` is the ``Store`` to read from; a line on at least ``min_articles`` of a site's articles and
-    ``min_share`` of them is that site's boilerplate."""
+    ``store`` is the ``Store`` to read from; ``n_docs`` the corpus size the idf weights use; a line on at
+    least ``min_articles`` of a site's articles and ``min_share`` of them is that site's boilerplate."""
 
-    def __init__(self, store, min_articles: int, min_share: float) -> None:
+    def __init__(self, store, n_docs: int, min_articles: int, min_share: float) -> None:
         self.store = store
+        self.idf = CorpusIdf(store, n_docs)
         self.min_articles, self.min_share = min_articles, min_share
         self.items: OrderedDict[int, Item] = OrderedDict()
         # article number -> (row, sketch); None when site boilerplate changes its story sentences
@@ -332,6 +327,12 @@ class Verifier:
                 self.items[n] = Item(row, decode_record(blob), self.site_lines(row.get("source")))
 
         _refresh(self.items, numbers, CACHE, fill)
+
+    def vocabulary(self, item: Item) -> Vocabulary:
+        """The item's story stems with their corpus weights (``vocabulary.vocabulary``), computed once."""
+        if item._vocab is None:
+            item._vocab = vocabulary(item.stems, item.rec, self.idf)
+        return item._vocab
 
     def with_text(self, *items: Item) -> None:
         """Read the texts of items loaded without them (their Documents need them)."""
@@ -407,14 +408,14 @@ class Verifier:
         if direction.original == "b":
             a, b, b_cov, a_cov = b, a, a_cov, b_cov
             direction = replace(direction, original="a")
+        lexical = figures(self.vocabulary(a), self.vocabulary(b), reverse=direction.original != "a")
         evidence = {
             "brief": brief_pair(a, b, vocab),
-            "explained": explained(b.vocab, a.vocab),
-            "cosine": cosine(a.vocab, b.vocab),
+            "explained": lexical.pop("explained"),
+            "cosine": lexical.pop("cosine"),
             "vocab": round(vocab, 3),
+            **lexical,  # explained_reverse, when the story builder may orient the pair by dates
         }
-        if direction.original != "a":  # the story builder may orient it by dates: keep the other way too
-            evidence["explained_reverse"] = explained(a.vocab, b.vocab)
         return self._result(a, b, rel, b_cov, a_cov, direction, evidence)
 
     def _shared_names(self, a: Item, b: Item) -> list[str]:
@@ -502,13 +503,13 @@ def diff_pair(
 _WORKER: Verifier | None = None
 
 
-def init_worker(db_path: str, min_articles: int, min_share: float) -> None:
+def init_worker(db_path: str, n_docs: int, min_articles: int, min_share: float) -> None:
     """Pool initialiser: a read-only connection of its own and the embedding model, loaded once."""
     global _WORKER
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     from .store import Store
 
-    _WORKER = Verifier(Store(db_path, readonly=True), min_articles, min_share)
+    _WORKER = Verifier(Store(db_path, readonly=True), n_docs, min_articles, min_share)
     warm()
 
 
