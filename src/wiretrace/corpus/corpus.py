@@ -355,6 +355,10 @@ class Corpus:
         (``SiteLines.requeue_boilerplate_changes``): every pair ends judged with its sites' boilerplate
         of now, as if all the articles had come in one run."""
         report = report or IndexReport()
+        # no derivation pair verified before: all will have the figures of now (no refresh to run)
+        fresh = not self.store.db.execute(
+            "SELECT EXISTS(SELECT 1 FROM pairs WHERE status = 'done' AND relation IN ('copy', 'rewrite'))"
+        ).fetchone()[0]
         self.count_site_lines()
         with self.store.transaction():
             self.store.requeue_boilerplate_changes(SITE_MIN_ARTICLES, SITE_MIN_SHARE)
@@ -390,6 +394,9 @@ class Corpus:
         finally:
             if pool:
                 pool.shutdown(cancel_futures=True)
+        if fresh:
+            with self.store.transaction():
+                self.store.set_info("figures_at", str(self.store.count()))
         return done
 
     def _flush_lines(self) -> bool:
