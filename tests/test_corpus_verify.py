@@ -33,6 +33,7 @@ from wiretrace.corpus.verify import (
     sketch_relate,
     sketch_repeated,
 )
+from wiretrace.corpus.vocabulary import cosine
 from wiretrace.embed import embed
 from wiretrace.model import Article
 from wiretrace.prepare import prepare
@@ -288,15 +289,16 @@ def test_a_summary_shares_its_sources_central_words_more_than_a_topical_neighbou
     verifier = Verifier(corpus.store, corpus.store.count(), 3, 0.3)
     verifier.load(numbers)
     d, s, o = (verifier.items[n] for n in numbers)
-    assert verifier.cosine(d, s) == verifier.cosine(s, d)
-    assert 0.25 < verifier.cosine(d, s) <= 1.0
-    assert verifier.cosine(o, s) < 0.5 * verifier.cosine(d, s)
+    vd, vs, vo = (verifier.vocabulary(x) for x in (d, s, o))
+    assert cosine(vd, vs) == cosine(vs, vd)
+    assert 0.25 < cosine(vd, vs) <= 1.0
+    assert cosine(vo, vs) < 0.5 * cosine(vd, vs)
     # the source's verdict is a derivation, recording the cosine beside ``explained``. The pair classifier
     # alone may read the neighbour as a brief of it too (one unaligned sentence sharing a third of its
     # words: so do many one-line BBC summaries of their articles), but the neighbour explains a third
     # of the summary where the source explains all of it, and the story keeps the source alone
     ev = verifier.relate(d, s)["evidence"]
-    assert ev["cosine"] == verifier.cosine(d, s) and ev["explained"] == 1.0
+    assert ev["cosine"] == cosine(vd, vs) and ev["explained"] == 1.0
     neighbour = verifier.relate(o, s)
     assert neighbour is None or neighbour["evidence"]["explained"] < 0.5 * ev["explained"]
     story = next(st for st in corpus.stories() if summary in {a["id"] for a in st["articles"]})

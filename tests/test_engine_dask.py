@@ -13,7 +13,6 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -22,47 +21,8 @@ import distributed
 import pytest
 
 from conftest import DATA
+from test_corpus_incremental import BATCH, DAY1, DAY2, PARTS, WIRETRACE, build, snapshot
 from wiretrace.corpus import Corpus
-
-WIRETRACE = str(Path(sys.executable).with_name("wiretrace"))
-DAY1 = [str(DATA / "corpus")]
-DAY2 = sorted(str(p) for p in DATA.glob("*.txt"))
-BATCH = 6
-
-
-def snapshot(db: Path) -> dict:
-    """Everything a user can read back: the CLI's stories JSON and JSONL export, and the stored tables."""
-    out = {}
-    for name, args in (
-        ("stories", ["stories", "--format", "json"]),
-        ("jsonl", ["export", "--format", "jsonl"]),
-    ):
-        r = subprocess.run(
-            [WIRETRACE, *args, "--db", str(db), *(["-o", "/dev/stdout"] if name == "jsonl" else [])],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert r.returncode == 0, r.stderr
-        out[name] = r.stdout
-    con = sqlite3.connect(db)
-    out["articles"] = con.execute(
-        "SELECT id, text_hash, title, source, published FROM articles ORDER BY n"
-    ).fetchall()
-    out["pairs"] = con.execute(
-        "SELECT lo, hi, status, relation, src, dst, score, direction, credited, evidence FROM pairs"
-        " ORDER BY hi, lo"
-    ).fetchall()
-    con.close()
-    return out
-
-
-def build(db: Path, days: list[list[str]], engines: list[str], client=None) -> dict:
-    for day, engine in zip(days, engines, strict=True):
-        with Corpus(db, workers=2, engine=engine, client=client if engine == "dask" else None) as corpus:
-            report = corpus.add(day, batch=BATCH)
-            assert report.indexed
-    return snapshot(db)
 
 
 def local_cluster(workers: int) -> distributed.LocalCluster:
@@ -98,18 +58,18 @@ def test_one_two_and_three_workers_give_the_embedded_index(cluster, reference, t
         c.scale(n)
         client.wait_for_workers(n, timeout=120)
         got = build(tmp_path / f"dask{n}.wt", [DAY1 + DAY2], ["dask"], client)
-        for part in ("stories", "jsonl", "articles", "pairs"):
+        for part in PARTS:
             assert got[part] == reference[part], f"{part} differ with {n} workers"
 
 
-def test_engines_mix_across_incremental_additions(cluster, tmp_path: Path) -> None:
+def test_engines_mix_across_incremental_additions(cluster, reference, tmp_path: Path) -> None:
     """A second day added on Dask to a corpus built on the embedded engine, and the other way round, is
-    the same index as both days added one after the other on the embedded engine."""
+    the index of both days added at once (``tests/test_corpus_incremental.py``: the same on one engine)."""
     _, client = cluster
-    both_embedded = build(tmp_path / "ee.wt", [DAY1, DAY2], ["embedded", "embedded"])
     for engines in (["embedded", "dask"], ["dask", "embedded"]):
         got = build(tmp_path / f"{'-'.join(engines)}.wt", [DAY1, DAY2], engines, client)
-        assert got == both_embedded, engines
+        for part in PARTS:
+            assert got[part] == reference[part], (engines, part)
 
 
 def test_a_worker_killed_mid_run_is_survived(reference, tmp_path: Path) -> None:

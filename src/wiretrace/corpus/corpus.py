@@ -56,6 +56,7 @@ from .verify import (
     relate_chunk,
     warm,
 )
+from .vocabulary import refresh
 
 BATCH = 1024  # new articles per ingest transaction (each commit rewrites pages all over a large index)
 VERIFY_BATCH = 1024  # pairs per verify transaction
@@ -349,8 +350,18 @@ class Corpus:
         report: IndexReport | None = None,
         progress: Callable[[str, int, int | None], None] | None = None,
     ) -> int:
-        """Decide the relation of every pending candidate pair; returns how many were verified."""
+        """Decide the relation of every pending candidate pair; returns how many were verified. First the
+        pairs of articles whose site boilerplate changed since they were verified go back to pending
+        (``SiteLines.requeue_boilerplate_changes``): every pair ends judged with its sites' boilerplate
+        of now, as if all the articles had come in one run."""
         report = report or IndexReport()
+        # no derivation pair verified before: all will have the figures of now (no refresh to run)
+        fresh = not self.store.db.execute(
+            "SELECT EXISTS(SELECT 1 FROM pairs WHERE status = 'done' AND relation IN ('copy', 'rewrite'))"
+        ).fetchone()[0]
+        self.count_site_lines()
+        with self.store.transaction():
+            self.store.requeue_boilerplate_changes(SITE_MIN_ARTICLES, SITE_MIN_SHARE)
         total = self.store.count("pairs WHERE status = 'pending'")
         if not total:
             return 0
@@ -383,6 +394,9 @@ class Corpus:
         finally:
             if pool:
                 pool.shutdown(cancel_futures=True)
+        if fresh:
+            with self.store.transaction():
+                self.store.set_info("figures_at", str(self.store.count()))
         return done
 
     def _flush_lines(self) -> bool:
@@ -470,8 +484,23 @@ class Corpus:
         return done
 
     def rebuild_stories(self) -> int:
-        """Recompute every story from the verified pairs and store them (``rebuild.rebuild_stories``)."""
+        """Recompute every story from the verified pairs and store them (``rebuild.rebuild_stories``),
+        their lexical figures brought to the corpus as it is now first (``refresh_figures``)."""
+        self.refresh_figures()
         return rebuild_stories(self.store)
+
+    def refresh_figures(self) -> int:
+        """``vocabulary.refresh`` when the corpus has grown since the last one (the pairs verified since
+        then used its size now): a pair verified on an earlier day then carries the figures that one run
+        of all the days gives it. Returns how many pairs changed."""
+        n = self.store.count()
+        if self.store.info("figures_at") == str(n):
+            return 0
+        verifier = self._verifier(n)
+        with self.store.transaction():
+            changed = refresh(self.store, verifier)
+            self.store.set_info("figures_at", str(n))
+        return changed
 
     # --- read ------------------------------------------------------------------------------------
 

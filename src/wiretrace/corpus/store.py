@@ -73,11 +73,18 @@ CREATE TABLE IF NOT EXISTS pairs(
     compare_json BLOB,                -- zlib-compressed wiretrace.compare/1 JSON, NULL until computed
     PRIMARY KEY(hi, lo)) WITHOUT ROWID;  -- hi first: a batch's new pairs go to the end of the tree
 CREATE INDEX IF NOT EXISTS pairs_status ON pairs(status);
+CREATE TABLE IF NOT EXISTS dropped(hi INTEGER NOT NULL, lo INTEGER NOT NULL, channels TEXT,
+    PRIMARY KEY(hi, lo)) WITHOUT ROWID;  -- candidate pairs verified unrelated (sitelines.py: kept to verify
+                                         -- again when their site boilerplate changes)
 CREATE TABLE IF NOT EXISTS sites(site TEXT PRIMARY KEY, articles INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS site_lines(site TEXT NOT NULL, line INTEGER NOT NULL, n INTEGER NOT NULL,
     text TEXT,                        -- the line, stored once it repeats (NULL while seen once)
     PRIMARY KEY(site, line)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS lines_pending(article INTEGER PRIMARY KEY);  -- lines not in site_lines yet
+CREATE TABLE IF NOT EXISTS site_marks(site TEXT PRIMARY KEY, articles INTEGER NOT NULL,
+    lines BLOB NOT NULL) WITHOUT ROWID;  -- the site's article count and boilerplate line hashes (sorted
+                                         -- int64) when its pairs were last verified
+CREATE INDEX IF NOT EXISTS articles_site ON articles(source);
 CREATE TABLE IF NOT EXISTS stories(id TEXT PRIMARY KEY, size INTEGER NOT NULL, latest TEXT,
     data TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS story_members(article INTEGER PRIMARY KEY, story TEXT NOT NULL);
@@ -150,8 +157,14 @@ class Store(SiteLines):
         self.db.execute("INSERT OR IGNORE INTO info VALUES ('schema', ?)", (SCHEMA_VERSION,))
 
     def schema(self) -> str:
-        row = self.db.execute("SELECT value FROM info WHERE key = 'schema'").fetchone()
-        return row[0] if row else SCHEMA_VERSION
+        return self.info("schema") or SCHEMA_VERSION
+
+    def info(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM info WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_info(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO info VALUES (?, ?)", (key, value))
 
     def close(self) -> None:
         self.db.close()
@@ -376,11 +389,14 @@ class Store(SiteLines):
         ).fetchall()
 
     def save_results(self, results: list[tuple[int, int, dict | None]]) -> None:
-        """Store verified pairs (relation, shares, direction, credit, evidence) and drop unrelated ones (most
-        candidate pairs turn out unrelated)."""
+        """Store verified pairs (relation, shares, direction, credit, evidence) and move unrelated ones
+        (most candidate pairs) to ``dropped``."""
+        unrelated = [(lo, hi) for lo, hi, r in results if r is None]
         self.db.executemany(
-            "DELETE FROM pairs WHERE lo = ? AND hi = ?", [(lo, hi) for lo, hi, r in results if r is None]
+            "INSERT OR IGNORE INTO dropped SELECT hi, lo, channels FROM pairs WHERE lo = ? AND hi = ?",
+            unrelated,
         )
+        self.db.executemany("DELETE FROM pairs WHERE lo = ? AND hi = ?", unrelated)
         self.db.executemany(
             "UPDATE pairs SET status='done', src=?, dst=?, relation=?, score=?, b_from_a=?, a_from_b=?,"
             " direction=?, confidence=?, credited=?, evidence=? WHERE lo = ? AND hi = ?",
@@ -403,6 +419,28 @@ class Store(SiteLines):
                 if r is not None
             ],
         )
+
+    def requeue_pairs(self, numbers: list[int]) -> int:
+        """Send every verified or dropped pair of the articles ``numbers`` back to verification, as new
+        candidates (their results and diffs gone); returns how many."""
+        if not numbers:
+            return 0
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS requeue(n INTEGER PRIMARY KEY)")
+        self.db.execute("DELETE FROM requeue")
+        self.db.executemany("INSERT OR IGNORE INTO requeue VALUES (?)", ((n,) for n in numbers))
+        touching = "(lo IN (SELECT n FROM requeue) OR hi IN (SELECT n FROM requeue))"
+        done = self.db.execute(
+            "UPDATE pairs SET status = 'pending', src = NULL, dst = NULL, relation = NULL, score = NULL,"
+            " b_from_a = NULL, a_from_b = NULL, direction = NULL, confidence = NULL, credited = NULL,"
+            " flags = NULL, added = NULL, findings = NULL, evidence = NULL, compare_json = NULL"
+            f" WHERE status = 'done' AND {touching}"
+        ).rowcount
+        back = self.db.execute(
+            f"INSERT INTO pairs(lo, hi, status, channels) SELECT lo, hi, 'pending', channels FROM dropped"
+            f" WHERE {touching}"
+        ).rowcount
+        self.db.execute(f"DELETE FROM dropped WHERE {touching}")
+        return done + back
 
     def save_diff(self, lo: int, hi: int, diff: dict) -> None:
         """Store the full comparison of a verified pair (and what it refines: orientation, credit)."""

@@ -20,10 +20,14 @@ Direction and credit come from cheap evidence: the engine's ``decide_direction``
 (claimed dates, wire credits, containment, length, figures and names, page furniture; the fact flags of
 the full diff are not there yet, so "sharpened wording" never counts here), which names an original only
 when its calibrated model is confident and otherwise leaves the edge for the story builder to orient by
-dates, and its ``findings`` (credited syndication / uncredited reuse). Each kept pair also records
-``explained``: the idf^2-weighted share of the derived text's vocabulary that the source holds (corpus
-document frequencies), and ``cosine``: the two texts' TF-IDF cosine (how central the shared words are to
-both); the story builder weighs the two to choose between competing sources.
+dates, and its ``findings`` (credited syndication / uncredited reuse). Each kept derivation pair also
+records ``explained`` and ``cosine`` (``vocabulary``: how much of the derived text's vocabulary the source
+holds, and how central the shared words are to both, under the corpus's idf); the story builder weighs
+the two to choose between competing sources. What else a pair stores depends on its two texts and their
+sites' boilerplate only. Two things move as the corpus grows, and a pair verified on an earlier day is
+brought up to date with them, so that it ends as it would have in one run of all the days: the idf of
+the two figures (``vocabulary.refresh``, before every story build) and a site's boilerplate (when it
+changes, ``Corpus.verify_pending`` sends the pairs it concerns back here; ``sitelines``).
 
 Stage 2 (``diff_pair``, lazily: ``Corpus.pair``, ``show``, ``search``, ``index --diffs``): the full
 ``compare_documents`` with the source as ``a``, swapped when the engine names the other side the
@@ -34,11 +38,10 @@ credit.
 from __future__ import annotations
 
 import os
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from typing import NamedTuple
 
 import numpy as np
 
@@ -59,7 +62,6 @@ from ..relation import (
     set_containment,
 )
 from ..segment import line_spans
-from .candidates import idf
 from .fingerprint import (
     Record,
     Sketch,
@@ -69,8 +71,8 @@ from .fingerprint import (
     line_hash,
     record_document,
     sentence_entities,
-    term_hash,
 )
+from .vocabulary import CorpusIdf, Vocabulary, figures, in_sorted, shared_count, vocabulary
 
 PREFILTER = UNRELATED_BELOW
 DERIVATION = ("copy", "rewrite")
@@ -143,12 +145,6 @@ def relate(da: Document, db: Document, va: np.ndarray, vb: np.ndarray):
     return decide_relation(da, db, b_cov, a_cov), b_cov, a_cov, b_lab, a_lab
 
 
-class Vocabulary(NamedTuple):
-    hashes: np.ndarray  # sorted int64 term hashes of the story stems
-    idf2: np.ndarray  # float64 idf^2 of each
-    tfidf: np.ndarray  # float64 unit TF-IDF vector over them
-
-
 class Item:
     """One article as verification sees it: what the cheap tests need up front (stems, story-sentence
     count, name pairs), the light Document and its sentence vectors only when the alignment runs."""
@@ -156,6 +152,7 @@ class Item:
     __slots__ = (
         "_doc",
         "_vectors",
+        "_vocab",
         "body",
         "boilerplate",
         "entities",
@@ -164,7 +161,6 @@ class Item:
         "rec",
         "row",
         "stems",
-        "vocab",
     )
 
     def __init__(self, row: dict, rec: Record, boilerplate: frozenset[int]) -> None:
@@ -178,7 +174,7 @@ class Item:
         self.body = sum(k and kind == "body" for kind, k in zip(rec.kinds, kept, strict=True))
         self.names = rec.names
         self.entities: set[str] | None = None
-        self.vocab: Vocabulary | None = None  # its stems' corpus weights (``Verifier.vocabulary``)
+        self._vocab: Vocabulary | None = None  # its stems' corpus weights (``Verifier.vocabulary``)
         self._doc: Document | None = None
         self._vectors: np.ndarray | None = None
 
@@ -232,7 +228,7 @@ def sketch_repeated(x: Sketch, y: Sketch) -> float:
         total = float(s.weights.sum())
         if not total:
             return 0.0
-        hit = _in_sorted(s.repeated, other.story)
+        hit = in_sorted(s.repeated, other.story)
         return float(s.weights[hit].sum()) / total if hit.any() else 0.0
 
     if x.repeated is None or y.repeated is None:
@@ -249,29 +245,6 @@ def containment(a: Item, b: Item) -> float:
 def brief_pair(a: Item, b: Item, vocab: float) -> bool:
     """The engine's brief test (``relation.is_brief``) on the two items' story-sentence counts."""
     return is_brief(a.body, b.body, vocab)
-
-
-def _find_sorted(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Where each value of ``x`` would sit in the sorted array ``y``, and whether ``y`` holds it there
-    (the position is valid only where it does)."""
-    if not len(y):
-        return np.zeros(len(x), dtype=np.int64), np.zeros(len(x), dtype=bool)
-    at = y.searchsorted(x)
-    return at, y.take(at, mode="clip") == x
-
-
-def _in_sorted(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Which values of ``x`` the sorted array ``y`` holds (a boolean mask over ``x``)."""
-    return _find_sorted(x, y)[1]
-
-
-def _shared(x: np.ndarray, y: np.ndarray) -> int:
-    """How many values two sorted arrays of distinct values have in common."""
-    if len(x) > len(y):
-        x, y = y, x
-    if not len(x):
-        return 0
-    return int(np.count_nonzero(_in_sorted(x, y)))
 
 
 def same_event_result(a: dict, b: dict, vocab: float, shared: list[str]) -> dict:
@@ -297,12 +270,12 @@ def sketch_relate(x: tuple[dict, Sketch], y: tuple[dict, Sketch]) -> tuple[bool,
     alignment must run."""
     (rx, sx), (ry, sy) = x, y
     small = min(len(sx.stems), len(sy.stems))
-    vocab = _shared(sx.stems, sy.stems) / small if small else 0.0
+    vocab = shared_count(sx.stems, sy.stems) / small if small else 0.0
     if vocab < UNRELATED_BELOW:
         return True, None
     if may_derive(sx.body, sy.body, vocab, lambda: sketch_repeated(sx, sy)):
         return False, None
-    shared = sorted(sx.entities & sy.entities) if _shared(sx.names, sy.names) else []
+    shared = sorted(sx.entities & sy.entities) if shared_count(sx.names, sy.names) else []
     if len(shared) < SAME_EVENT_ENTITIES:
         return True, None
     return True, same_event_result(*source_first(rx, ry), vocab, shared)
@@ -324,17 +297,17 @@ def _refresh(cache: OrderedDict, numbers: list[int], limit: int, fill: Callable[
 class Verifier:
     """Relates stored articles, with small per-process caches (an article sits in several pairs).
 
-    ``store`` is the ``Store`` to read from; ``n_docs`` the corpus size the idf weights use."""
+    ``store`` is the ``Store`` to read from; ``n_docs`` the corpus size the idf weights use; a line on at
+    least ``min_articles`` of a site's articles and ``min_share`` of them is that site's boilerplate."""
 
     def __init__(self, store, n_docs: int, min_articles: int, min_share: float) -> None:
         self.store = store
-        self.n_docs = max(1, n_docs)
+        self.idf = CorpusIdf(store, n_docs)
         self.min_articles, self.min_share = min_articles, min_share
         self.items: OrderedDict[int, Item] = OrderedDict()
         # article number -> (row, sketch); None when site boilerplate changes its story sentences
         self.sketches: OrderedDict[int, tuple[dict, Sketch] | None] = OrderedDict()
         self.boilerplate: dict[str, frozenset[int]] = {}
-        self.df: dict[int, int] = {}  # term hash -> document frequency, as read
 
     def site_lines(self, site: str | None) -> frozenset[int]:
         if not site:
@@ -356,47 +329,10 @@ class Verifier:
         _refresh(self.items, numbers, CACHE, fill)
 
     def vocabulary(self, item: Item) -> Vocabulary:
-        """The item's story stems as sorted hashes, with their idf^2 (corpus document frequencies) and its
-        unit TF-IDF vector (log term frequency) over them; computed once per item."""
-        if item.vocab is None:
-            stems = list(item.stems)
-            hashes = np.fromiter(map(term_hash, stems), np.int64, len(stems))
-            order = np.argsort(hashes, kind="stable")  # every sum below in hash order: seed-independent
-            hashes, stems = hashes[order], [stems[i] for i in order.tolist()]
-            keys, known = hashes.tolist(), self.df
-            if len(known) > 500_000:  # bounded: the counts are fixed during verification, so any can go
-                known.clear()
-            missing = [h for h in keys if h not in known]
-            if missing:  # one read of the terms not seen yet
-                counts = self.store.terms(missing)
-                known.update((h, counts.get(h, (0, 0))[0]) for h in missing)
-            df = np.fromiter(map(known.__getitem__, keys), np.float32, len(keys))
-            idf2 = idf(df, self.n_docs).astype(np.float64) ** 2
-            rec = item.rec
-            tf = Counter(
-                " ".join(
-                    t for t, k in zip(rec.token_lines, rec.kinds, strict=True) if k != "boilerplate"
-                ).split()
-            )
-            counts_ = np.fromiter(map(tf.__getitem__, stems), np.float64, len(stems))
-            vec = np.where(counts_ > 0, 1.0 + np.log(np.maximum(counts_, 1.0)), 0.0) * np.sqrt(idf2)
-            norm = float(np.sqrt(vec @ vec))
-            item.vocab = Vocabulary(hashes, idf2, vec / norm if norm else vec)
-        return item.vocab
-
-    def explained(self, dst: Item, src: Item) -> float:
-        """idf^2-weighted share of ``dst``'s vocabulary that ``src`` holds (rare words dominate)."""
-        d, s = self.vocabulary(dst), self.vocabulary(src)
-        total = float(d.idf2.sum())
-        return round(float(d.idf2[_in_sorted(d.hashes, s.hashes)].sum()) / total, 3) if total else 0.0
-
-    def cosine(self, x: Item, y: Item) -> float:
-        """TF-IDF cosine of the two texts (log term frequency, corpus idf). ``explained`` says how much of
-        the derived text the source holds; this says how central the shared words are to both texts: a
-        summary reuses what its source is about, a topical neighbour shares words it mentions in passing."""
-        vx, vy = self.vocabulary(x), self.vocabulary(y)
-        at, both = _find_sorted(vx.hashes, vy.hashes)
-        return round(float(vx.tfidf[both] @ vy.tfidf[at[both]]), 3)
+        """The item's story stems with their corpus weights (``vocabulary.vocabulary``), computed once."""
+        if item._vocab is None:
+            item._vocab = vocabulary(item.stems, item.rec, self.idf)
+        return item._vocab
 
     def with_text(self, *items: Item) -> None:
         """Read the texts of items loaded without them (their Documents need them)."""
@@ -472,14 +408,14 @@ class Verifier:
         if direction.original == "b":
             a, b, b_cov, a_cov = b, a, a_cov, b_cov
             direction = replace(direction, original="a")
+        lexical = figures(self.vocabulary(a), self.vocabulary(b), reverse=direction.original != "a")
         evidence = {
             "brief": brief_pair(a, b, vocab),
-            "explained": self.explained(b, a),
-            "cosine": self.cosine(a, b),
+            "explained": lexical.pop("explained"),
+            "cosine": lexical.pop("cosine"),
             "vocab": round(vocab, 3),
+            **lexical,  # explained_reverse, when the story builder may orient the pair by dates
         }
-        if direction.original != "a":  # the story builder may orient it by dates: keep the other way too
-            evidence["explained_reverse"] = self.explained(a, b)
         return self._result(a, b, rel, b_cov, a_cov, direction, evidence)
 
     def _shared_names(self, a: Item, b: Item) -> list[str]:
