@@ -356,9 +356,7 @@ class Corpus:
         of now, as if all the articles had come in one run."""
         report = report or IndexReport()
         # no derivation pair verified before: all will have the figures of now (no refresh to run)
-        fresh = not self.store.db.execute(
-            "SELECT EXISTS(SELECT 1 FROM pairs WHERE status = 'done' AND relation IN ('copy', 'rewrite'))"
-        ).fetchone()[0]
+        fresh = not self.store.has_derivation()
         self.count_site_lines()
         with self.store.transaction():
             self.store.requeue_boilerplate_changes(SITE_MIN_ARTICLES, SITE_MIN_SHARE)

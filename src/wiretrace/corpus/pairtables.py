@@ -9,6 +9,8 @@ import sqlite3
 import zlib
 from collections.abc import Callable, Iterator
 
+from .stories import DERIVATION
+
 
 class PairTables:
     """Pair bookkeeping on ``self.db`` (``Store`` provides it and ``select_in``)."""
@@ -65,6 +67,25 @@ class PairTables:
                 if r is not None
             ],
         )
+
+    def has_derivation(self) -> bool:
+        """Whether any verified pair is a copy or rewrite."""
+        marks = ",".join("?" * len(DERIVATION))
+        sql = f"SELECT EXISTS(SELECT 1 FROM pairs WHERE status = 'done' AND relation IN ({marks}))"
+        return bool(self.db.execute(sql, DERIVATION).fetchone()[0])
+
+    def derivation_evidence(self) -> list[tuple[int, int, int, int, bytes | None]]:
+        """(lo, hi, src, dst, evidence JSON) of every verified copy or rewrite, in key order."""
+        marks = ",".join("?" * len(DERIVATION))
+        return self.db.execute(
+            "SELECT lo, hi, src, dst, evidence FROM pairs WHERE status = 'done'"
+            f" AND relation IN ({marks}) ORDER BY hi, lo",
+            DERIVATION,
+        ).fetchall()
+
+    def update_evidence(self, rows: list[tuple[str, int, int]]) -> None:
+        """Store (evidence JSON, lo, hi) for pairs already verified."""
+        self.db.executemany("UPDATE pairs SET evidence = ? WHERE lo = ? AND hi = ?", rows)
 
     def requeue_pairs(self, numbers: list[int]) -> int:
         """Send every verified or dropped pair of the articles ``numbers`` back to verification, as new

@@ -33,7 +33,6 @@ from .fingerprint import Record, term_hash
 if TYPE_CHECKING:
     from .verify import Verifier
 
-DERIVATION = ("copy", "rewrite")
 REFRESH_CHUNK = 512  # pairs whose articles are loaded together: at most 1,024, within the verifier's cache
 
 
@@ -133,11 +132,7 @@ def refresh(store, verifier: Verifier) -> int:
     and store those that changed, inside the caller's transaction; returns how many changed. The figures
     are those of the orientation the pair was verified in (a full comparison that re-oriented it keeps
     them, as ``verify.diff_pair`` does)."""
-    rows = store.db.execute(
-        "SELECT lo, hi, src, dst, evidence FROM pairs WHERE status = 'done'"
-        f" AND relation IN ({','.join('?' * len(DERIVATION))}) ORDER BY hi, lo",
-        DERIVATION,
-    ).fetchall()
+    rows = store.derivation_evidence()
     changed = []
     for start in range(0, len(rows), REFRESH_CHUNK):
         chunk = rows[start : start + REFRESH_CHUNK]
@@ -152,5 +147,5 @@ def refresh(store, verifier: Verifier) -> int:
             now = {**evidence, **figures(a, b, reverse="explained_reverse" in evidence)}
             if now != evidence:
                 changed.append((json.dumps(now), lo, hi))
-    store.db.executemany("UPDATE pairs SET evidence = ? WHERE lo = ? AND hi = ?", changed)
+    store.update_evidence(changed)
     return len(changed)
