@@ -72,10 +72,10 @@ from .fingerprint import (
     record_document,
     sentence_entities,
 )
+from .stories import DERIVATION
 from .vocabulary import CorpusIdf, Vocabulary, figures, in_sorted, shared_count, vocabulary
 
 PREFILTER = UNRELATED_BELOW
-DERIVATION = ("copy", "rewrite")
 # A same_event verdict joins two stories only when the texts name at least this many of the same specific
 # entities (names of two or more words: "Brian Nichols", "Promises Treatment Center"). Topical neighbours
 # ("Russia", "Ukraine", "court") share words and single names, not the people and places of one event;

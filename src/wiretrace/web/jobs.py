@@ -12,12 +12,11 @@ from dataclasses import replace
 from datetime import date
 
 from ..compare import compare_documents
+from ..corpus.stories import DERIVATION
 from ..errors import InputError
 from ..ingest.read import parse_date, parse_text
 from ..model import Article
 from ..prepare import prepare
-
-DERIVATION = ("copy", "rewrite")
 
 
 def to_article(spec: dict, where: str) -> Article:

@@ -19,9 +19,9 @@ from pathlib import Path
 from ..clean import clean
 from ..corpus.corpus import SITE_MIN_ARTICLES, SITE_MIN_SHARE
 from ..corpus.store import refresh_edges
+from ..corpus.stories import DERIVATION
 from ..segment import split_spans
 
-DERIVATION = ("copy", "rewrite")
 STORY_ID = re.compile(r"^st-[0-9a-f]{10}$")
 # Article ids are the records' own ids (any text) or 16-hex hashes; anything printable up to 512
 # characters is looked up (as a bound parameter), control characters are refused.
