@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from wiretrace import align
 from wiretrace.diff import LINK_MIN, Evidence, evidence, links_of
 from wiretrace.embed import embed
+from wiretrace.entail.cascade import judge
 from wiretrace.model import Article
 from wiretrace.prepare import prepare
 
@@ -17,6 +20,9 @@ def assess(source: str, sentence: str) -> tuple[Evidence | None, float]:
     al = align.build(a, b, vectors=(vecs[: len(a.sentences)], vecs[len(a.sentences) :]))
     links = links_of(a, b, al)
     found = evidence(a, b, links)
+    weak = {j: ev.link for j, ev in found.items() if ev.link.similarity < LINK_MIN and not ev.flags}
+    for j, judgement in judge(a, b, weak).items():  # what ``diff.read_meaning`` asks of weak links
+        found[j] = replace(found[j], judgement=judgement)
     best = None
     for j, ev in found.items():
         if best is None or ev.link.similarity < best[1].link.similarity:
