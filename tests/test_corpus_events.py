@@ -122,6 +122,24 @@ def test_a_capture_date_widens_the_window_and_no_date_never_blocks():
     assert events.time_factor(a, (day - 365, 1, True), model) < 1e-6
 
 
+def test_a_group_stands_in_time_on_its_claimed_dates_not_on_a_crawl_day_averaged_in():
+    # Two units of the Reid check-in (each a report published in January 2008 and a reprint of one found
+    # by a crawler years later, with no date of its own): their claimed dates are a day apart. Averaged
+    # with the crawl days (2024 and 2020) they stood two years apart and the event split in two.
+    reid = profile(REID[0])
+    profiles = [
+        profile(REID[0], "2008-01-04"),
+        profile(REID[1], "2024-05-01", "first_seen"),
+        profile(REID[2], "2008-01-05"),
+        events.Profile("reprint", reid.stems, reid.entities, date(2020, 1, 1), "first_seen"),
+    ]
+    model = events.event_model()
+    assert events.cluster(profiles, [[0, 1], [2, 3]], [(0, 2)], model) == [[0, 1, 2, 3]]
+    # A group with no claimed date still stands on its capture dates.
+    late = [profile(REID[0], "2008-01-04"), profile(REID[2], "2009-06-01")]
+    assert events.cluster(late, [], [(0, 1)], model) == [[0], [1]]
+
+
 def test_arrival_order_does_not_change_the_stories(tmp_path):
     files = REID + LOHAN + OTHERS
     shuffled = files[:]
