@@ -24,15 +24,9 @@ from wiretrace.corpus.fingerprint import (
     sentence_vectors,
 )
 from wiretrace.corpus.rebuild import stored_similarity
+from wiretrace.corpus.settle import containment, sketch_relate, sketch_repeated
 from wiretrace.corpus.stories import build_stories
-from wiretrace.corpus.verify import (
-    Item,
-    Verifier,
-    containment,
-    relate,
-    sketch_relate,
-    sketch_repeated,
-)
+from wiretrace.corpus.verify import Item, Verifier, relate
 from wiretrace.corpus.vocabulary import cosine
 from wiretrace.embed import embed
 from wiretrace.model import Article

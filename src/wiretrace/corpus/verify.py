@@ -1,20 +1,14 @@
 """Verification in two stages: the relation of every candidate pair, the claim-level diff on demand.
 
-Stage 1 (``Verifier.relate_pairs``, every candidate, at index time): most pairs are settled from the two
-articles' sketches (``sketch_relate``: the containment and shared-name tests below, on hashes and names
-stored beside the record, with the record's answers); for the others both articles' light Documents are
-rebuilt from their stored records (no text is re-prepared, no sentence re-embedded), site boilerplate
-is marked, and the pair's relation is decided exactly as the compare engine decides it:
-
-- vocabulary containment below ``UNRELATED_BELOW``: unrelated (the engine's first test);
-- outside ``relation.may_derive`` (containment below ``DERIVED_VOCAB``, not a brief of a longer text,
-  and no possible retelling): the engine never asks its classifier there and can only answer
-  ``same_event`` or ``unrelated``, so the alignment is skipped unless the pair passes the corpus's
-  same-event test (at least ``SAME_EVENT_ENTITIES`` shared multi-word names);
-- otherwise the sentence alignment runs (``relate``: the calls ``compare.relate_documents`` makes, plus
-  the link labels it drops, which the direction evidence needs) and the relation classifier decides;
-  its fact features (figures and names) are read from the sentence texts, so the light Documents
-  rebuilt from records give the same features as the full ones.
+Stage 1 (``Verifier.relate_pairs``, every candidate, at index time): most pairs are settled without an
+alignment by the tests of ``settle`` (vocabulary containment, the same-event test on shared names, the
+derivation gate), from the two articles' sketches when the site's boilerplate does not touch them, else
+from their decoded records. For the others both articles' light Documents are rebuilt from their stored
+records (no text is re-prepared, no sentence re-embedded), site boilerplate is marked, and the pair's
+relation is decided exactly as the compare engine decides it (``relate``: the calls
+``compare.relate_documents`` makes, plus the link labels it drops, which the direction evidence needs);
+its fact features (figures and names) are read from the sentence texts, so the light Documents rebuilt
+from records give the same features as the full ones.
 
 Direction and credit come from cheap evidence: the engine's ``decide_direction`` over the link labels
 (claimed dates, wire credits, containment, length, figures and names, page furniture; the fact flags of
@@ -56,10 +50,7 @@ from ..relation import (
     decide_direction,
     decide_relation,
     findings,
-    is_brief,
     may_derive,
-    repeated_share,
-    set_containment,
 )
 from ..segment import line_spans
 from .fingerprint import (
@@ -71,17 +62,22 @@ from .fingerprint import (
     line_hash,
     record_document,
     sentence_entities,
+    term_hash,
+)
+from .settle import (
+    SAME_EVENT_ENTITIES,
+    brief_pair,
+    containment,
+    may_align,
+    repeated_of,
+    same_event_result,
+    sketch_relate,
+    source_first,
 )
 from .stories import DERIVATION
-from .vocabulary import CorpusIdf, Vocabulary, figures, in_sorted, shared_count, vocabulary
+from .vocabulary import CorpusIdf, Vocabulary, figures, vocabulary
 
 PREFILTER = UNRELATED_BELOW
-# A same_event verdict joins two stories only when the texts name at least this many of the same specific
-# entities (names of two or more words: "Brian Nichols", "Promises Treatment Center"). Topical neighbours
-# ("Russia", "Ukraine", "court") share words and single names, not the people and places of one event;
-# reports of two events of one kind (two rehab stays at one clinic) often share two such names. Without
-# this, a day of news collapses into a few giant "stories".
-SAME_EVENT_ENTITIES = 3
 CACHE = 2048  # articles kept decoded per process (only pairs that need the alignment load them)
 SKETCHES = 32768  # sketches kept per process (about 2 KB each, decoded)
 
@@ -117,17 +113,6 @@ def mark_site_boilerplate(doc: Document, boilerplate: frozenset[int]) -> Documen
     return replace(doc, sentences=sentences, _memo={})  # the memos may depend on the sentence kinds
 
 
-def source_first(x: dict, y: dict) -> tuple[dict, dict]:
-    """The more likely source first: earlier claimed date, then earlier first-seen date, then the longer
-    text, then the earlier indexed."""
-
-    def key(r: dict) -> tuple:
-        size = len(r["text"]) if "text" in r else r["text_len"]
-        return (r.get("published") or "9999", r.get("first_seen") or "9999", -size, r["n"])
-
-    return (x, y) if key(x) <= key(y) else (y, x)
-
-
 def specific_entities_of(doc: Document) -> set[str]:
     """Names of two or more words in the story sentences (as the full facts stage finds them), each as
     its sorted key words joined by spaces."""
@@ -151,6 +136,7 @@ class Item:
 
     __slots__ = (
         "_doc",
+        "_hashes",
         "_vectors",
         "_vocab",
         "body",
@@ -177,6 +163,7 @@ class Item:
         self._vocab: Vocabulary | None = None  # its stems' corpus weights (``Verifier.vocabulary``)
         self._doc: Document | None = None
         self._vectors: np.ndarray | None = None
+        self._hashes: np.ndarray | None = None
 
     @property
     def doc(self) -> Document:
@@ -202,83 +189,17 @@ class Item:
         return self.entities
 
     @property
+    def hashes(self) -> np.ndarray:
+        """The story stems as sorted ``term_hash`` values (as a sketch's ``stems``, site lines left out)."""
+        if self._hashes is None:
+            self._hashes = np.array(sorted({term_hash(t) for t in self.stems}), np.int64)
+        return self._hashes
+
+    @property
     def vectors(self) -> np.ndarray:
         if self._vectors is None:
             self._vectors = dequantise(self.rec.vectors)
         return self._vectors
-
-
-def repeated_of(x: Item, y: Item) -> float:
-    """``relation.repeated`` of the two items' light Documents, from their records."""
-
-    def share(item: Item, other: Item) -> float:
-        hashes, other_hashes = item.rec.content_hashes, other.rec.content_hashes
-        story = {h for h, k in zip(other_hashes, other.kept, strict=True) if k}
-        body = [i for i, k in enumerate(item.kept) if k and item.rec.kinds[i] == "body"]
-        return repeated_share([hashes[i] for i in body], [item.rec.weight(i) for i in body], story)
-
-    return max(share(x, y), share(y, x))
-
-
-def sketch_repeated(x: Sketch, y: Sketch) -> float:
-    """``repeated_of`` from two sketches (1.0, so that the alignment decides, when one is older than the
-    repeated-sentence hashes)."""
-
-    def share(s: Sketch, other: Sketch) -> float:
-        total = float(s.weights.sum())
-        if not total:
-            return 0.0
-        hit = in_sorted(s.repeated, other.story)
-        return float(s.weights[hit].sum()) / total if hit.any() else 0.0
-
-    if x.repeated is None or y.repeated is None:
-        return 1.0
-    return max(share(x, y), share(y, x))
-
-
-def containment(a: Item, b: Item) -> float:
-    """``relation.vocabulary_containment`` of the two light Documents, from the cached stem sets: the
-    share of the smaller vocabulary found in the other."""
-    return set_containment(a.stems, b.stems)
-
-
-def brief_pair(a: Item, b: Item, vocab: float) -> bool:
-    """The engine's brief test (``relation.is_brief``) on the two items' story-sentence counts."""
-    return is_brief(a.body, b.body, vocab)
-
-
-def same_event_result(a: dict, b: dict, vocab: float, shared: list[str]) -> dict:
-    """A kept same_event pair (rows ``a`` and ``b`` in ``source_first`` order): no alignment ran, so the
-    shares stay unknown (NULL) until the full comparison runs; the score is the vocabulary containment."""
-    return {
-        "src": a["n"],
-        "dst": b["n"],
-        "relation": "same_event",
-        "score": round(vocab, 3),
-        "b_from_a": None,
-        "a_from_b": None,
-        "direction": "unknown",
-        "confidence": 0.0,
-        "credited": None,
-        "evidence": {"shared_entities": shared[:20], "vocab": round(vocab, 3)},
-    }
-
-
-def sketch_relate(x: tuple[dict, Sketch], y: tuple[dict, Sketch]) -> tuple[bool, dict | None]:
-    """``Verifier.relate`` of two (article row, sketch), when the sketches settle it: (True, None) for a
-    dropped pair, (True, the same_event result) when no alignment is needed; (False, None) when the
-    alignment must run."""
-    (rx, sx), (ry, sy) = x, y
-    small = min(len(sx.stems), len(sy.stems))
-    vocab = shared_count(sx.stems, sy.stems) / small if small else 0.0
-    if vocab < UNRELATED_BELOW:
-        return True, None
-    if may_derive(sx.body, sy.body, vocab, lambda: sketch_repeated(sx, sy)):
-        return False, None
-    shared = sorted(sx.entities & sy.entities) if shared_count(sx.names, sy.names) else []
-    if len(shared) < SAME_EVENT_ENTITIES:
-        return True, None
-    return True, same_event_result(*source_first(rx, ry), vocab, shared)
 
 
 def _refresh(cache: OrderedDict, numbers: list[int], limit: int, fill: Callable[[list[int]], None]) -> None:
@@ -392,13 +313,14 @@ class Verifier:
             return (
                 same_event_result(a.row, b.row, vocab, shared) if len(shared) >= SAME_EVENT_ENTITIES else None
             )
-        shared: list[str] = []
+        shared = self._shared_names(a, b)
+        if not may_align(brief_pair(a, b, vocab), len(shared), vocab, a.hashes, b.hashes):
+            return None
         self.with_text(a, b)
         rel, b_cov, a_cov, b_lab, a_lab = relate(a.doc, b.doc, a.vectors, b.vectors)
         if rel.type == "unrelated":
             return None
         if rel.type == "same_event":
-            shared = shared or self._shared_names(a, b)
             if len(shared) < SAME_EVENT_ENTITIES:
                 return None
             return self._result(

@@ -61,7 +61,8 @@ def pair_job(x: dict, y: dict, bx: frozenset[int], by: frozenset[int], oriented:
     ``x`` first when ``oriented`` (the index verified it as the source), else the more likely source
     first (the order ``Corpus`` uses); swapped when the engine names the other one the original and
     agrees when asked the other way round."""
-    from ..corpus.verify import article_from_row, mark_site_boilerplate, source_first
+    from ..corpus.settle import source_first
+    from ..corpus.verify import article_from_row, mark_site_boilerplate
 
     a, b = (x, y) if oriented else source_first(x, y)
     ba, bb = (bx, by) if a is x else (by, bx)
