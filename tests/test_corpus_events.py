@@ -13,7 +13,7 @@ import pytest
 
 import wiretrace
 from conftest import DATA
-from wiretrace.corpus import events
+from wiretrace.corpus import events, eventtime
 from wiretrace.corpus.fingerprint import analyse_batch, decode_sketch
 from wiretrace.corpus.stories import build_stories
 from wiretrace.model import Article
@@ -113,13 +113,13 @@ def test_a_capture_date_widens_the_window_and_no_date_never_blocks():
     model = events.event_model()
     day = date(2024, 5, 1).toordinal()
     a, b = (day, 1, False), (day + 10, 1, False)  # published dates ten days apart
-    assert events.time_factor(a, b, model) < events.time_factor((day, 1, True), b, model) == 1.0
-    assert events.time_factor(a, None, model) == 1.0
-    assert events.time_factor(a, (day + 365, 1, False), model) < 1e-6
+    assert eventtime.time_factor(a, b, model) < eventtime.time_factor((day, 1, True), b, model) == 1.0
+    assert eventtime.time_factor(a, None, model) == 1.0
+    assert eventtime.time_factor(a, (day + 365, 1, False), model) < 1e-6
     # A page first seen a year after the story was published may be that story; one seen a year before
     # it cannot be a report of it.
-    assert events.time_factor(a, (day + 365, 1, True), model) == 1.0
-    assert events.time_factor(a, (day - 365, 1, True), model) < 1e-6
+    assert eventtime.time_factor(a, (day + 365, 1, True), model) == 1.0
+    assert eventtime.time_factor(a, (day - 365, 1, True), model) < 1e-6
 
 
 def test_a_group_stands_in_time_on_its_claimed_dates_not_on_a_crawl_day_averaged_in():

@@ -13,10 +13,9 @@ The similarity of two articles is the cosine of their idf-weighted distinct stem
 to whom. Both are dot products of unit vectors, so the mean over all pairs of two groups is the dot product
 of the groups' summed vectors divided by the pair count: exact average linkage without the pairs. Idf
 (squared: a template's words weigh little, names and rare words much) counts the corpus plus a background
-of real news (``Background``). Time scales it (``time_factor``): reports of one event are days apart, so
-two groups whose mean dates are further apart than the window lose weight with every further day. A group
-stands on its members' claimed publication dates; only a group with none stands on capture dates (when a
-crawler saw the page), which widen the window; an undated group is never held back.
+of real news (``Background``). Time scales it (``eventtime``): two groups whose mean dates are further
+apart than a window lose weight with every further day; a group stands on its members' claimed
+publication dates, on capture dates only when it has none.
 Groups meet where the engine linked two of their members or where one member is among another's nearest
 ``neighbours``.
 
@@ -48,6 +47,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .eventmodel import Background, EventModel, Profile, background, event_model
+from .eventtime import Span, join_spans, position, span_of, time_factor
 
 _ROUND = 9  # linkages compared to this many decimals: sums in another order differ in the last bits
 # Pairs whose first linkage one sparse product computes: each takes a copy of both groups' rows (about
@@ -197,58 +197,6 @@ def neighbours(
     return np.stack([pairs // n, pairs % n], axis=1)
 
 
-Dates = tuple[int, int, bool]  # a group's dated members: sum of their day numbers, how many, any capture date
-
-
-def time_factor(a: Dates | None, b: Dates | None, model: EventModel) -> float:
-    """How much two groups' dates leave of their similarity: 1 while their mean dates are within the
-    window (or either group is undated), then exp(-days beyond it / ``decay_days``). The mean, not the
-    first and last date: a group whose span grew would otherwise take in anything inside it. A capture
-    date (when a crawler saw the page) is only an upper bound on when the text appeared: it widens the
-    window, and a group seen *after* the other's dates contradicts nothing (an old story crawled today)."""
-    if a is None or b is None:
-        return 1.0
-    if a[2] != b[2]:  # one group rests on capture dates: only its being earlier can count against it
-        seen, other = (a, b) if a[2] else (b, a)
-        gap = other[0] / other[1] - seen[0] / seen[1]
-        window = model.capture_window_days
-    else:
-        gap = abs(a[0] / a[1] - b[0] / b[1])
-        window = model.capture_window_days if a[2] else model.window_days
-    return 1.0 if gap <= window else math.exp(-(gap - window) / model.decay_days)
-
-
-# A group's dates: the sum and count of its members' claimed publication days, then of the capture days of
-# the members without one.
-Span = tuple[int, int, int, int]
-
-
-def _span(p: Profile) -> Span | None:
-    if p.date is None:
-        return None
-    day = p.date.toordinal()
-    return (day, 1, 0, 0) if p.basis == "published" else (0, 0, day, 1)
-
-
-def _dates(x: Span | None, y: Span | None) -> Span | None:
-    if x is None or y is None:
-        return x or y
-    return x[0] + y[0], x[1] + y[1], x[2] + y[2], x[3] + y[3]
-
-
-def _position(span: Span | None) -> Dates | None:
-    """Where a group stands in time (``time_factor``'s input): the mean of its claimed publication dates
-    when any member has one, else of its capture dates. A capture date only bounds when a text appeared:
-    averaged in with claimed dates, the crawl day of one undated page moved a 2012 story years later,
-    and two stories of one event, each with such a page, no longer met (ECB+ with the dates its texts
-    state: sub-event B-cubed recall 0.86 -> 0.69)."""
-    if span is None:
-        return None
-    if span[1]:
-        return span[0], span[1], False
-    return (span[2], span[3], True) if span[3] else None
-
-
 def cluster(
     profiles: list[Profile],
     units: Iterable[Iterable[int]],
@@ -306,7 +254,7 @@ def cluster(
     for g, m in members.items():
         span = None
         for i in m:
-            span = _dates(span, _span(profiles[i]))
+            span = join_spans(span, span_of(profiles[i]))
         spans[g] = span
     pairs = np.asarray(links if isinstance(links, np.ndarray) else list(links), np.int64).reshape(-1, 2)
     pairs = np.sort(group_of[pairs], axis=1)
@@ -321,7 +269,7 @@ def cluster(
         """Queue the merge of ``x`` and ``y`` (``total``: the sum of their member pairs' similarities)."""
         x, y = min(x, y), max(x, y)
         mean = total / (len(members[x]) * len(members[y]))
-        value = round(mean * time_factor(_position(spans[x]), _position(spans[y]), model), _ROUND)
+        value = round(mean * time_factor(position(spans[x]), position(spans[y]), model), _ROUND)
         if value >= model.threshold:
             heapq.heappush(heap, (-value, x, y, version[x], version[y]))
 
@@ -359,7 +307,7 @@ def cluster(
         dense[cols] = 0.0
         members[x] = sorted(members[x] + members.pop(y), key=rank.__getitem__)
         size[x] = len(members[x])
-        spans[x] = _dates(spans[x], spans.pop(y))
+        spans[x] = join_spans(spans[x], spans.pop(y))
         version[x] += 1
         del version[y]
         neighbours[x] = set(near)
