@@ -10,7 +10,7 @@ import math
 
 from .eventmodel import EventModel, Profile
 
-Dates = tuple[int, int, bool]  # a group's dated members: sum of their day numbers, how many, any capture date
+Dates = tuple[int, int, bool]  # where a group stands: sum of its day numbers, how many, whether capture days
 
 
 def time_factor(a: Dates | None, b: Dates | None, model: EventModel) -> float:

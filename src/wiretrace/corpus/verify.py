@@ -307,14 +307,14 @@ class Verifier:
         vocab = containment(a, b)
         if vocab < UNRELATED_BELOW:
             return None
+        shared = self._shared_names(a, b)
         if not may_derive(a.body, b.body, vocab, lambda: repeated_of(a, b)):
             # The engine can only say same_event here, whatever the alignment: no alignment is run.
-            shared = self._shared_names(a, b)
             return (
                 same_event_result(a.row, b.row, vocab, shared) if len(shared) >= SAME_EVENT_ENTITIES else None
             )
-        shared = self._shared_names(a, b)
-        if not may_align(brief_pair(a, b, vocab), len(shared), vocab, a.hashes, b.hashes):
+        brief = brief_pair(a, b, vocab)
+        if not may_align(brief, len(shared), vocab, a.hashes, b.hashes):
             return None
         self.with_text(a, b)
         rel, b_cov, a_cov, b_lab, a_lab = relate(a.doc, b.doc, a.vectors, b.vectors)
@@ -332,7 +332,7 @@ class Verifier:
             direction = replace(direction, original="a")
         lexical = figures(self.vocabulary(a), self.vocabulary(b), reverse=direction.original != "a")
         evidence = {
-            "brief": brief_pair(a, b, vocab),
+            "brief": brief,
             "explained": lexical.pop("explained"),
             "cosine": lexical.pop("cosine"),
             "vocab": round(vocab, 3),
